@@ -1,0 +1,96 @@
+//! The build history beside the layers it produced: which instruction wrote which bytes.
+//! Alignment comes from `lading_shared::history_rows`; this only draws it.
+
+use lading_shared::{Digest, HistoryRow};
+use leptos::prelude::*;
+
+use crate::components::digest_label::DigestLabel;
+use crate::format::{format_created, human_size};
+
+/// A layer as the history table needs it (schema 1 manifests carry no sizes).
+#[derive(Debug, Clone)]
+pub struct LayerRef {
+    pub digest: Digest,
+    pub size: Option<u64>,
+}
+
+#[component]
+pub fn HistoryTable(rows: Vec<HistoryRow>, layers: Vec<LayerRef>) -> impl IntoView {
+    let steps = rows.len();
+    let empty = rows.iter().filter(|r| r.empty_layer).count();
+    let caption = format!(
+        "{steps} step{}, {} wrote a layer",
+        if steps == 1 { "" } else { "s" },
+        steps - empty
+    );
+    let body = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let layer = row
+                .layer
+                .and_then(|n| layers.get(n).cloned().map(|l| (n, l)));
+            view! { <HistoryLine number=i + 1 row layer /> }
+        })
+        .collect_view();
+    view! {
+        <section class="card">
+            <h2>"History"</h2>
+            <p class="muted small">{caption} ", oldest first."</p>
+            <div class="table-wrap">
+                <table data-testid="history-table" class="history">
+                    <thead>
+                        <tr>
+                            <th scope="col" class="num">"#"</th>
+                            <th scope="col">"Created"</th>
+                            <th scope="col">"Instruction"</th>
+                            <th scope="col" class="num">"Size"</th>
+                            <th scope="col">"Layer"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn HistoryLine(number: usize, row: HistoryRow, layer: Option<(usize, LayerRef)>) -> impl IntoView {
+    let created = row
+        .created
+        .as_deref()
+        .map(format_created)
+        .unwrap_or_default();
+    let command = if row.command.is_empty() {
+        None
+    } else {
+        Some(row.command)
+    };
+    let (size, layer_cell) = match layer {
+        Some((n, layer)) => (
+            layer.size.map(human_size).unwrap_or_else(|| "—".to_string()),
+            view! { <span class="muted small">{format!("#{} ", n + 1)}</span> <DigestLabel digest=layer.digest /> }.into_any(),
+        ),
+        None if row.empty_layer => (
+            String::new(),
+            view! { <span class="badge badge-quiet" title="This step changed only metadata">"no layer"</span> }.into_any(),
+        ),
+        None => (String::new(), view! { <span class="muted">"—"</span> }.into_any()),
+    };
+    view! {
+        <tr data-testid="history-row" class:empty-layer=row.empty_layer>
+            <td class="num muted">{number}</td>
+            <td class="nowrap small">{created}</td>
+            <td class="command">
+                {match command {
+                    Some(c) => view! { <code>{c}</code> }.into_any(),
+                    None => view! { <span class="muted">"(no command recorded)"</span> }.into_any(),
+                }}
+                {row.comment.map(|c| view! { <div class="muted small">{c}</div> })}
+            </td>
+            <td class="num nowrap">{size}</td>
+            <td class="nowrap">{layer_cell}</td>
+        </tr>
+    }
+}

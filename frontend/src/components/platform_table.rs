@@ -1,0 +1,126 @@
+//! The platforms of an index, one row each, with the attestations BuildKit attached to each
+//! platform's image shown beneath it (not as platforms of their own).
+
+use crate::components::link::Link;
+use lading_shared::api::ChildSummary;
+use lading_shared::{Descriptor, Reference};
+use leptos::prelude::*;
+
+use crate::components::digest_label::DigestLabel;
+use crate::format::{human_size, image_href};
+
+/// One platform image of an index, with what the proxy learned about it.
+#[derive(Debug, Clone)]
+pub struct PlatformRow {
+    pub descriptor: Descriptor,
+    pub summary: Option<ChildSummary>,
+    /// Attestation manifests describing this image, with their summaries when fetched.
+    pub attestations: Vec<(Descriptor, Option<ChildSummary>)>,
+}
+
+#[component]
+pub fn PlatformTable(reference: Reference, rows: Vec<PlatformRow>) -> impl IntoView {
+    let count = rows.len();
+    let sizes: Vec<Option<u64>> = rows
+        .iter()
+        .map(|r| r.summary.as_ref().and_then(|s| s.layers_size))
+        .collect();
+    let total_size: u64 = sizes.iter().flatten().sum();
+    let total_layers: usize = rows
+        .iter()
+        .filter_map(|r| r.summary.as_ref()?.layer_count)
+        .sum();
+    let partial = sizes.iter().any(Option::is_none);
+    let body = rows
+        .into_iter()
+        .map(|row| view! { <PlatformLines reference=reference.clone() row /> })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table data-testid="platform-table" class="platforms">
+                <thead>
+                    <tr>
+                        <th scope="col">"OS"</th>
+                        <th scope="col">"Architecture"</th>
+                        <th scope="col">"Variant"</th>
+                        <th scope="col">"OS version"</th>
+                        <th scope="col" class="num">"Compressed size"</th>
+                        <th scope="col" class="num">"Layers"</th>
+                        <th scope="col">"Manifest digest"</th>
+                    </tr>
+                </thead>
+                {body}
+                <tfoot>
+                    <tr>
+                        <th scope="row" colspan="4">
+                            {format!("{count} platform{}", if count == 1 { "" } else { "s" })}
+                        </th>
+                        <td class="num" title=format!("{total_size} bytes")>
+                            {if partial { "≥ " } else { "" }} {human_size(total_size)}
+                        </td>
+                        <td class="num">{total_layers}</td>
+                        <td class="muted small">"summed over platforms: a layer two platforms share counts twice"</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn PlatformLines(reference: Reference, row: PlatformRow) -> impl IntoView {
+    let PlatformRow {
+        descriptor,
+        summary,
+        attestations,
+    } = row;
+    let platform = descriptor.platform.clone().unwrap_or_default();
+    let platform_name = platform.to_string();
+    let href = image_href(&reference.sibling(&descriptor.digest));
+    let problem = summary.as_ref().and_then(|s| s.error.clone());
+    let (size, layers) = match &summary {
+        Some(s) => (
+            s.layers_size.map(human_size),
+            s.layer_count.map(|n| n.to_string()),
+        ),
+        None => (None, None),
+    };
+    let unknown = move || view! { <span class="muted" title=problem.clone().unwrap_or_else(|| "not summarised".into())>"?"</span> };
+    let attestation_rows = attestations
+        .into_iter()
+        .map(|(a, summary)| {
+            let platform_name = platform_name.clone();
+            let size = summary
+                .and_then(|s| s.layers_size)
+                .map(human_size)
+                .unwrap_or_default();
+            let href = image_href(&reference.sibling(&a.digest));
+            view! {
+                <tr class="attestation-row" data-testid="attestation">
+                    <td colspan="4">
+                        <span class="tree" aria-hidden="true">"└ "</span>
+                        <span class="badge badge-attestation">"attestation"</span>
+                        " " <span class="muted small">{format!("for {platform_name}")}</span>
+                    </td>
+                    <td class="num">{size}</td>
+                    <td></td>
+                    <td><DigestLabel digest=a.digest href=href /></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <tbody>
+            <tr data-testid="platform-row">
+                <td><Link href=href.clone()>{platform.os.clone()}</Link></td>
+                <td><Link href=href.clone()>{platform.architecture.clone()}</Link></td>
+                <td>{platform.variant.clone().unwrap_or_default()}</td>
+                <td class="small">{platform.os_version.clone().unwrap_or_default()}</td>
+                <td class="num">{match size.clone() { Some(s) => s.into_any(), None => unknown().into_any() }}</td>
+                <td class="num">{match layers.clone() { Some(n) => n.into_any(), None => unknown().into_any() }}</td>
+                <td><DigestLabel digest=descriptor.digest.clone() href=href /></td>
+            </tr>
+            {attestation_rows}
+        </tbody>
+    }
+}

@@ -1,0 +1,110 @@
+//! Every tag of a repository: filterable, ordered by version or otherwise, and rendered a
+//! window at a time so ten thousand tags stay fluid (sorting happens once per order;
+//! filtering is a substring scan; only the visible window reaches the DOM).
+
+use crate::components::link::Link;
+use lading_shared::api::SkippedTag;
+use lading_shared::{Reference, Repository};
+use leptos::prelude::*;
+
+use crate::format::{group_thousands, image_href};
+use crate::tag_order::{TagOrder, filter_tags, sort_tags};
+
+/// Tags rendered at first, and added by each "Show more".
+const WINDOW: usize = 300;
+
+#[component]
+pub fn TagList(
+    repository: Repository,
+    tags: Vec<String>,
+    skipped: Vec<SkippedTag>,
+) -> impl IntoView {
+    let total = tags.len();
+    let tags = StoredValue::new(tags);
+    let order = RwSignal::new(TagOrder::VersionDescending);
+    let filter = RwSignal::new(String::new());
+    let limit = RwSignal::new(WINDOW);
+    let sorted = Memo::new(move |_| tags.with_value(|t| sort_tags(t, order.get())));
+    let matching = Memo::new(move |_| sorted.with(|s| filter_tags(s, &filter.get())));
+    let visible =
+        move || matching.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>());
+    let hidden = move || matching.with(Vec::len).saturating_sub(limit.get());
+    let tag_href = move |tag: &str| {
+        image_href(&Reference {
+            registry: repository.registry.clone(),
+            repository: repository.repository.clone(),
+            tag: Some(tag.to_string()),
+            digest: None,
+        })
+    };
+    view! {
+        <div class="tag-tools">
+            <p class="tag-count">
+                {move || {
+                    let shown = matching.with(Vec::len);
+                    (shown != total).then(|| format!("{} of ", group_thousands(shown)))
+                }}
+                <strong data-testid="tag-count">{total}</strong>
+                {if total == 1 { " tag" } else { " tags" }}
+            </p>
+            <label class="filter">
+                <span class="visually-hidden">"Filter tags"</span>
+                <input
+                    type="search"
+                    data-testid="tag-filter"
+                    placeholder="Filter tags…"
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || filter.get()
+                    on:input=move |ev| {
+                        filter.set(event_target_value(&ev));
+                        limit.set(WINDOW);
+                    }
+                />
+            </label>
+            <label class="order">
+                "Order "
+                <select on:change=move |ev| order.set(TagOrder::from_id(&event_target_value(&ev)))>
+                    {TagOrder::ALL
+                        .into_iter()
+                        .map(|o| view! { <option value=o.id() selected=move || order.get() == o>{o.label()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+        </div>
+        <ul class="tag-list" data-testid="tag-list">
+            <For each=visible key=|tag| tag.clone() let:tag>
+                <li data-testid="tag-item">
+                    <Link href=tag_href(&tag)>{tag.clone()}</Link>
+                </li>
+            </For>
+        </ul>
+        <Show when=move || matching.with(Vec::is_empty)>
+            <p class="muted">{move || if total == 0 { "This repository has no tags." } else { "No tag matches the filter." }}</p>
+        </Show>
+        <Show when=move || { hidden() > 0 }>
+            <button type="button" class="show-more" on:click=move |_| limit.update(|l| *l += WINDOW * 5)>
+                {move || format!("Show more ({} not shown)", group_thousands(hidden()))}
+            </button>
+        </Show>
+        {(!skipped.is_empty()).then(|| view! { <SkippedNote skipped /> })}
+    }
+}
+
+#[component]
+fn SkippedNote(skipped: Vec<SkippedTag>) -> impl IntoView {
+    let count = skipped.len();
+    view! {
+        <details class="skipped">
+            <summary class="muted small">
+                {format!("{count} entr{} in the registry's list skipped: not valid tags", if count == 1 { "y" } else { "ies" })}
+            </summary>
+            <ul>
+                {skipped
+                    .into_iter()
+                    .map(|s| view! { <li><code>{s.value}</code> " — " {s.reason}</li> })
+                    .collect_view()}
+            </ul>
+        </details>
+    }
+}

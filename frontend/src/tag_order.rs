@@ -1,0 +1,229 @@
+//! Tag ordering and filtering for the tag list: version-aware ("3.9" before "3.10",
+//! "1.0.0-rc1" before "1.0.0"), alphabetical, or as the registry sent them.
+//!
+//! Ordering goes through a precomputed key rather than a hand-written comparator: Rust's
+//! sort may panic on a comparator that is not a total order, and ad-hoc pre-release rules
+//! easily create cycles. A lexicographic order over an `Ord` token type cannot.
+
+use std::cmp::Reverse;
+
+/// Words that mark a pre-release when they follow `-` or `.` ("1.0.0-rc1", "2.0.beta").
+const PRERELEASE_WORDS: [&str; 8] = [
+    "alpha", "beta", "rc", "pre", "preview", "dev", "snapshot", "nightly",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagOrder {
+    /// Highest version first: words ("latest", "edge") then 3.20, 3.19, …, 3.9.
+    VersionDescending,
+    VersionAscending,
+    Alphabetical,
+    /// Exactly as the registry listed them (distribution does not sort).
+    AsReceived,
+}
+
+impl TagOrder {
+    pub const ALL: [TagOrder; 4] = [
+        TagOrder::VersionDescending,
+        TagOrder::VersionAscending,
+        TagOrder::Alphabetical,
+        TagOrder::AsReceived,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            TagOrder::VersionDescending => "version-desc",
+            TagOrder::VersionAscending => "version-asc",
+            TagOrder::Alphabetical => "alpha",
+            TagOrder::AsReceived => "received",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TagOrder::VersionDescending => "Version, highest first",
+            TagOrder::VersionAscending => "Version, lowest first",
+            TagOrder::Alphabetical => "Alphabetical",
+            TagOrder::AsReceived => "As the registry sent them",
+        }
+    }
+
+    pub fn from_id(id: &str) -> TagOrder {
+        TagOrder::ALL
+            .into_iter()
+            .find(|o| o.id() == id)
+            .unwrap_or(TagOrder::VersionDescending)
+    }
+}
+
+/// One piece of a tag. Declaration order is the sort order: a pre-release sorts before the
+/// end of the tag, which sorts before any further text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Token {
+    PreRelease(String),
+    End,
+    Separator(u8),
+    /// Digits without leading zeros, compared by length first, so "10" > "9".
+    Number(usize, String),
+    Word(String),
+}
+
+fn version_key(tag: &str) -> Vec<Token> {
+    // "v1.2.3" is version 1.2.3, not a word: many projects tag that way.
+    let tag = match tag.strip_prefix(['v', 'V']) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+        _ => tag,
+    };
+    let bytes = tag.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let b = bytes[i];
+        if b.is_ascii_digit() {
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let digits = tag[start..i].trim_start_matches('0');
+            tokens.push(Token::Number(digits.len(), digits.to_string()));
+        } else if b.is_ascii_alphabetic() {
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            tokens.push(Token::Word(tag[start..i].to_ascii_lowercase()));
+        } else {
+            i += 1;
+            let word_end = bytes[i..]
+                .iter()
+                .position(|c| !c.is_ascii_alphabetic())
+                .map_or(bytes.len(), |n| i + n);
+            let word = tag[i..word_end].to_ascii_lowercase();
+            if matches!(b, b'-' | b'.') && PRERELEASE_WORDS.contains(&word.as_str()) {
+                tokens.push(Token::PreRelease(word));
+                i = word_end;
+            } else {
+                tokens.push(Token::Separator(b));
+            }
+        }
+    }
+    tokens.push(Token::End);
+    tokens
+}
+
+/// `tags` in the chosen order (a new vector; the input stays as received).
+pub fn sort_tags(tags: &[String], order: TagOrder) -> Vec<String> {
+    let mut sorted = tags.to_vec();
+    match order {
+        TagOrder::VersionAscending => {
+            sorted.sort_by_cached_key(|t| (version_key(t), t.clone()));
+        }
+        TagOrder::VersionDescending => {
+            sorted.sort_by_cached_key(|t| Reverse((version_key(t), t.clone())));
+        }
+        TagOrder::Alphabetical => sorted.sort(),
+        TagOrder::AsReceived => {}
+    }
+    sorted
+}
+
+/// Tags containing `needle`, ignoring ASCII case; all of them when `needle` is blank.
+pub fn filter_tags(tags: &[String], needle: &str) -> Vec<String> {
+    let needle = needle.trim().to_ascii_lowercase();
+    if needle.is_empty() {
+        return tags.to_vec();
+    }
+    tags.iter()
+        .filter(|t| t.to_ascii_lowercase().contains(&needle))
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned(tags: &[&str]) -> Vec<String> {
+        tags.iter().map(|t| t.to_string()).collect()
+    }
+
+    #[test]
+    fn versions_sort_numerically_with_prereleases_first() {
+        let tags = owned(&[
+            "3.10",
+            "latest",
+            "3.9",
+            "1.0.0",
+            "1.0.0-rc1",
+            "3.9-alpine",
+            "1.0.0-alpine",
+            "v2",
+            "edge",
+            "1.0.0-beta.2",
+            "1.0.0-beta.10",
+            "010",
+            "version",
+        ]);
+        let want = owned(&[
+            "1.0.0-beta.2",
+            "1.0.0-beta.10",
+            "1.0.0-rc1",
+            "1.0.0",
+            "1.0.0-alpine",
+            "v2",
+            "3.9",
+            "3.9-alpine",
+            "3.10",
+            "010",
+            "edge",
+            "latest",
+            "version",
+        ]);
+        assert_eq!(sort_tags(&tags, TagOrder::VersionAscending), want);
+        let mut reversed = want.clone();
+        reversed.reverse();
+        assert_eq!(sort_tags(&tags, TagOrder::VersionDescending), reversed);
+    }
+
+    #[test]
+    fn other_orders() {
+        let tags = owned(&["b", "a10", "a9", "A1"]);
+        assert_eq!(
+            sort_tags(&tags, TagOrder::Alphabetical),
+            owned(&["A1", "a10", "a9", "b"])
+        );
+        assert_eq!(sort_tags(&tags, TagOrder::AsReceived), tags);
+        for order in TagOrder::ALL {
+            assert_eq!(TagOrder::from_id(order.id()), order);
+        }
+        assert_eq!(TagOrder::from_id("nonsense"), TagOrder::VersionDescending);
+    }
+
+    #[test]
+    fn leading_zeros_do_not_break_the_total_order() {
+        let tags = owned(&["01", "1", "001", "1.0", "1.00"]);
+        let sorted = sort_tags(&tags, TagOrder::VersionAscending);
+        assert_eq!(sorted, owned(&["001", "01", "1", "1.0", "1.00"]));
+    }
+
+    #[test]
+    fn ten_thousand_tags_sort_without_panicking() {
+        let tags: Vec<String> = (0..10_000)
+            .map(|i| match i % 4 {
+                0 => format!("{}.{}.{}", i % 7, i % 13, i),
+                1 => format!("{}.{}-rc{}", i % 5, i % 3, i % 11),
+                2 => format!("build-{i}"),
+                _ => format!("{i:x}-alpine"),
+            })
+            .collect();
+        let sorted = sort_tags(&tags, TagOrder::VersionDescending);
+        assert_eq!(sorted.len(), tags.len());
+    }
+
+    #[test]
+    fn filters_case_insensitively() {
+        let tags = owned(&["3.9-Alpine", "3.9", "edge"]);
+        assert_eq!(filter_tags(&tags, "alp"), owned(&["3.9-Alpine"]));
+        assert_eq!(filter_tags(&tags, "  "), tags);
+        assert!(filter_tags(&tags, "zzz").is_empty());
+    }
+}

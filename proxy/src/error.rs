@@ -1,0 +1,206 @@
+//! The proxy's one error type and its one mapping to HTTP status + [`ApiError`].
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use lading_shared::ReferenceError;
+use lading_shared::api::{ApiError, ErrorCode, ErrorKind, Exchange, RegistryError};
+
+use crate::guard::GuardError;
+
+/// What was being fetched when an upstream failed; decides 404 kinds and wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fetching {
+    Ping,
+    Token,
+    Manifest,
+    Blob,
+    Tags,
+}
+
+impl Fetching {
+    fn noun(self) -> &'static str {
+        match self {
+            Fetching::Ping => "registry API root",
+            Fetching::Token => "token",
+            Fetching::Manifest => "manifest",
+            Fetching::Blob => "blob",
+            Fetching::Tags => "tag list",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProxyError {
+    #[error("{0}")]
+    InvalidReference(#[from] ReferenceError),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{message}")]
+    Upstream {
+        kind: ErrorKind,
+        message: String,
+        registry: String,
+        errors: Vec<RegistryError>,
+        retry_after: Option<u64>,
+    },
+    #[error("{0}")]
+    Refused(GuardError),
+    #[error("could not reach {host}: {reason}")]
+    Unreachable { host: String, reason: String },
+    #[error("{host} did not answer in time ({what})")]
+    Timeout { host: String, what: String },
+    #[error("{what} is larger than the {limit}-byte limit")]
+    TooLarge { what: String, limit: u64 },
+    #[error("{0}")]
+    BadUpstream(String),
+    #[error("{what} did not match its digest: expected {expected}, got {actual}")]
+    Integrity {
+        what: String,
+        expected: String,
+        actual: String,
+    },
+}
+
+impl ProxyError {
+    /// Turns an unexpected upstream status into a typed error, reading the registry's error
+    /// body (already capped by the caller) for codes and messages.
+    pub fn from_upstream(
+        status: u16,
+        retry_after: Option<u64>,
+        body: &[u8],
+        registry: &str,
+        fetching: Fetching,
+    ) -> ProxyError {
+        let errors = lading_shared::api::parse_registry_errors(body);
+        let has = |code: ErrorCode| errors.iter().any(|e| e.code == code);
+        let kind = match status {
+            401 => ErrorKind::Unauthorized,
+            403 if has(ErrorCode::TooManyRequests) => ErrorKind::TooManyRequests,
+            403 => ErrorKind::Denied,
+            404 if has(ErrorCode::NameUnknown) => ErrorKind::NameUnknown,
+            404 if has(ErrorCode::BlobUnknown) => ErrorKind::BlobUnknown,
+            404 if has(ErrorCode::ManifestUnknown) => ErrorKind::ManifestUnknown,
+            404 => match fetching {
+                Fetching::Blob => ErrorKind::BlobUnknown,
+                Fetching::Tags => ErrorKind::NameUnknown,
+                Fetching::Manifest => ErrorKind::ManifestUnknown,
+                Fetching::Ping | Fetching::Token => ErrorKind::BadUpstream,
+            },
+            429 => ErrorKind::TooManyRequests,
+            _ => ErrorKind::Upstream,
+        };
+        let noun = fetching.noun();
+        let message = match kind {
+            ErrorKind::Unauthorized => {
+                format!("{registry} wants credentials for this {noun}, or rejected the ones given")
+            }
+            ErrorKind::Denied => format!("{registry} denied access to this {noun}"),
+            ErrorKind::NameUnknown => format!("{registry} has no such repository"),
+            ErrorKind::ManifestUnknown => format!("{registry} has no such tag or digest"),
+            ErrorKind::BlobUnknown => format!("{registry} has no such blob"),
+            ErrorKind::TooManyRequests => format!("{registry} is rate-limiting requests"),
+            ErrorKind::BadUpstream => format!("{registry} answered {status} for the {noun}"),
+            _ => format!("{registry} failed with HTTP {status} while serving the {noun}"),
+        };
+        ProxyError::Upstream {
+            kind,
+            message,
+            registry: registry.to_string(),
+            errors,
+            retry_after,
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ProxyError::InvalidReference(_) => ErrorKind::InvalidReference,
+            ProxyError::BadRequest(_) => ErrorKind::BadRequest,
+            ProxyError::Upstream { kind, .. } => *kind,
+            ProxyError::Refused(_) => ErrorKind::RefusedHost,
+            ProxyError::Unreachable { .. } => ErrorKind::Unreachable,
+            ProxyError::Timeout { .. } => ErrorKind::Timeout,
+            ProxyError::TooLarge { .. } => ErrorKind::TooLarge,
+            ProxyError::BadUpstream(_) => ErrorKind::BadUpstream,
+            ProxyError::Integrity { .. } => ErrorKind::Integrity,
+        }
+    }
+
+    /// Builds the API error with the exchanges made before the failure.
+    pub fn into_api_error(self, trace: Vec<Exchange>) -> ApiError {
+        let kind = self.kind();
+        let message = self.to_string();
+        let (registry, registry_errors, retry_after) = match self {
+            ProxyError::Upstream {
+                registry,
+                errors,
+                retry_after,
+                ..
+            } => (Some(registry), errors, retry_after),
+            ProxyError::Unreachable { host, .. } | ProxyError::Timeout { host, .. } => {
+                (Some(host), Vec::new(), None)
+            }
+            _ => (None, Vec::new(), None),
+        };
+        ApiError {
+            kind,
+            message,
+            registry,
+            registry_errors,
+            retry_after,
+            trace,
+        }
+    }
+}
+
+/// A failed API call: the error and what was tried before it failed.
+#[derive(Debug)]
+pub struct Failure {
+    pub error: ProxyError,
+    pub trace: Vec<Exchange>,
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let body = self.error.into_api_error(self.trace);
+        let status = StatusCode::from_u16(body.kind.status()).unwrap_or(StatusCode::BAD_GATEWAY);
+        let retry_after = body.retry_after;
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_kinds() {
+        let body = br#"{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known"}]}"#;
+        let cases: [(u16, &[u8], Fetching, ErrorKind); 8] = [
+            (401, b"", Fetching::Manifest, ErrorKind::Unauthorized),
+            (403, b"", Fetching::Manifest, ErrorKind::Denied),
+            (404, body, Fetching::Manifest, ErrorKind::NameUnknown),
+            (
+                404,
+                b"<html>",
+                Fetching::Manifest,
+                ErrorKind::ManifestUnknown,
+            ),
+            (404, b"", Fetching::Tags, ErrorKind::NameUnknown),
+            (429, b"", Fetching::Manifest, ErrorKind::TooManyRequests),
+            (500, b"", Fetching::Blob, ErrorKind::Upstream),
+            (404, b"", Fetching::Ping, ErrorKind::BadUpstream),
+        ];
+        for (status, body, fetching, want) in cases {
+            let error = ProxyError::from_upstream(status, None, body, "r.example", fetching);
+            assert_eq!(error.kind(), want, "{status} {fetching:?}");
+        }
+    }
+}

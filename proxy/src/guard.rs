@@ -1,0 +1,363 @@
+//! The target guard: which hosts the proxy may talk to.
+//!
+//! Lading fetches URLs that strangers (and hostile registries, through realms, redirects and
+//! `Link` headers) choose, so every outgoing connection is checked. Two checks cooperate:
+//! [`Guard::check_url`] runs before every request and redirect hop and handles IP literals,
+//! ports and schemes; [`GuardedResolver`] is reqwest's DNS resolver, so the addresses checked
+//! are the addresses connected to (no DNS-rebinding window between check and connect).
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use url::{Host, Url};
+
+/// Why a target was refused. Carried through reqwest's error chain from the resolver.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GuardError {
+    #[error(
+        "{host} resolves to a private or loopback address ({ip}); start lading with \
+         --allow-host {host} to allow it"
+    )]
+    PrivateAddress { host: String, ip: IpAddr },
+    #[error("{host} did not resolve to any address")]
+    NoAddress { host: String },
+    #[error("only http and https URLs can be fetched, not {0:?}")]
+    Scheme(String),
+    #[error("{url} uses plain http; only allow-listed loopback hosts are spoken to over http")]
+    PlainHttp { url: String },
+    #[error("{0} has no host")]
+    NoHost(String),
+}
+
+/// One `--allow-host` entry: a host, optionally limited to one port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedHost {
+    host: Host<String>,
+    port: Option<u16>,
+}
+
+impl std::str::FromStr for AllowedHost {
+    type Err = String;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        // Parse through the URL parser so `0177.0.0.1`, `[::1]` and `LOCALHOST` normalise
+        // exactly as request URLs will.
+        let url = Url::parse(&format!("http://{}/", input.trim()))
+            .map_err(|e| format!("invalid --allow-host {input:?}: {e}"))?;
+        let host = url
+            .host()
+            .ok_or_else(|| format!("invalid --allow-host {input:?}: no host"))?
+            .to_owned();
+        if url.path() != "/" || !url.username().is_empty() {
+            return Err(format!(
+                "invalid --allow-host {input:?}: expected HOST[:PORT]"
+            ));
+        }
+        // `Url` hides the default port 80; keep it when it was written.
+        let port = url
+            .port()
+            .or_else(|| input.trim().ends_with(":80").then_some(80));
+        Ok(AllowedHost { host, port })
+    }
+}
+
+/// The allow-list and the address policy.
+#[derive(Debug, Clone, Default)]
+pub struct Guard {
+    allowed: Arc<Vec<AllowedHost>>,
+}
+
+impl Guard {
+    pub fn new(allowed: Vec<AllowedHost>) -> Guard {
+        Guard {
+            allowed: Arc::new(allowed),
+        }
+    }
+
+    /// Whether `host` (any port) appears in the allow-list.
+    fn host_allowed(&self, host: &Host<&str>) -> bool {
+        self.allowed.iter().any(|a| same_host(&a.host, host))
+    }
+
+    fn host_port_allowed(&self, host: &Host<&str>, port: u16) -> bool {
+        self.allowed
+            .iter()
+            .any(|a| same_host(&a.host, host) && a.port.is_none_or(|p| p == port))
+    }
+
+    /// Checks a URL before a request or redirect hop. Host names are checked again, after
+    /// resolution, by [`GuardedResolver`].
+    pub fn check_url(&self, url: &Url) -> Result<(), GuardError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(GuardError::Scheme(url.scheme().to_string()));
+        }
+        let host = url
+            .host()
+            .ok_or_else(|| GuardError::NoHost(url.to_string()))?;
+        let port = url.port_or_known_default().unwrap_or(443);
+        let allowed = self.host_port_allowed(&host, port);
+        if let Some(ip) = host_ip(&host) {
+            if !allowed && !is_public(ip) {
+                return Err(GuardError::PrivateAddress {
+                    host: host_port(&host, port),
+                    ip,
+                });
+            }
+        } else if !allowed && self.host_allowed(&host) {
+            // Allow-listed for another port only: this port gets no exemption, and the
+            // resolver would grant one by name, so refuse here.
+            return Err(GuardError::PrivateAddress {
+                host: host_port(&host, port),
+                ip: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            });
+        }
+        if url.scheme() == "http" && !(allowed && self.is_loopback_host(&host)) {
+            return Err(GuardError::PlainHttp {
+                url: url.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Allowed loopback hosts are spoken to over plain HTTP, as Docker does for localhost.
+    pub fn scheme_for(&self, registry_host: &str) -> &'static str {
+        let Ok(url) = Url::parse(&format!("http://{registry_host}/")) else {
+            return "https";
+        };
+        let Some(host) = url.host() else {
+            return "https";
+        };
+        let port = url.port_or_known_default().unwrap_or(80);
+        if self.host_port_allowed(&host, port) && self.is_loopback_host(&host) {
+            "http"
+        } else {
+            "https"
+        }
+    }
+
+    fn is_loopback_host(&self, host: &Host<&str>) -> bool {
+        match host_ip(host) {
+            Some(ip) => ip.is_loopback(),
+            None => {
+                let name = host.to_string().to_ascii_lowercase();
+                name == "localhost" || name.ends_with(".localhost")
+            }
+        }
+    }
+
+    /// The resolver reqwest must use so resolved addresses are checked before connecting.
+    pub fn resolver(&self) -> Arc<GuardedResolver> {
+        Arc::new(GuardedResolver {
+            guard: self.clone(),
+        })
+    }
+}
+
+fn same_host(allowed: &Host<String>, host: &Host<&str>) -> bool {
+    match (allowed, host) {
+        (Host::Domain(a), Host::Domain(b)) => a.eq_ignore_ascii_case(b),
+        (Host::Ipv4(a), Host::Ipv4(b)) => a == b,
+        (Host::Ipv6(a), Host::Ipv6(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn host_ip(host: &Host<&str>) -> Option<IpAddr> {
+    match host {
+        Host::Ipv4(ip) => Some(IpAddr::V4(*ip)),
+        Host::Ipv6(ip) => Some(IpAddr::V6(*ip)),
+        Host::Domain(_) => None,
+    }
+}
+
+fn host_port(host: &Host<&str>, port: u16) -> String {
+    format!("{host}:{port}")
+}
+
+/// Resolves names and drops every non-public address unless the name is allow-listed.
+#[derive(Debug)]
+pub struct GuardedResolver {
+    guard: Guard,
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let guard = self.guard.clone();
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let allowed = guard.host_allowed(&Host::Domain(host.as_str()));
+            let first_private = addrs.iter().map(SocketAddr::ip).find(|ip| !is_public(*ip));
+            let kept: Vec<SocketAddr> = addrs
+                .into_iter()
+                .filter(|a| allowed || is_public(a.ip()))
+                .collect();
+            if kept.is_empty() {
+                let err = match first_private {
+                    Some(ip) => GuardError::PrivateAddress { host, ip },
+                    None => GuardError::NoAddress { host },
+                };
+                return Err(Box::new(err) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(kept.into_iter()) as Addrs)
+        })
+    }
+}
+
+/// Whether `ip` is a globally routable unicast address. Everything else — loopback, private,
+/// CGNAT, link-local (cloud metadata at 169.254.169.254), unique-local, multicast,
+/// documentation and reserved ranges, and IPv6 forms embedding such IPv4 addresses — is not.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => is_public_v6(v6),
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    let reserved = a == 0                                   // 0.0.0.0/8 "this network"
+        || a == 10                                          // RFC 1918
+        || a == 127                                         // loopback
+        || (a == 100 && (64..128).contains(&b))             // CGNAT 100.64/10
+        || (a == 169 && b == 254)                           // link-local, cloud metadata
+        || (a == 172 && (16..32).contains(&b))              // RFC 1918
+        || (a == 192 && b == 168)                           // RFC 1918
+        || (a == 192 && b == 0 && c == 0)                   // IETF protocol assignments
+        || (a == 192 && b == 0 && c == 2)                   // TEST-NET-1
+        || (a == 198 && (b == 18 || b == 19))               // benchmarking
+        || (a == 198 && b == 51 && c == 100)                // TEST-NET-2
+        || (a == 203 && b == 0 && c == 113)                 // TEST-NET-3
+        || a >= 224; // multicast, reserved, broadcast
+    !reserved
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    if let Some(v4) = embedded_v4(ip) {
+        return is_public_v4(v4);
+    }
+    let first = ip.segments()[0];
+    let reserved = ip.is_unspecified()
+        || ip.is_loopback()
+        || (first & 0xfe00) == 0xfc00           // unique local fc00::/7
+        || (first & 0xffc0) == 0xfe80           // link-local fe80::/10
+        || (first & 0xffc0) == 0xfec0           // deprecated site-local
+        || (first & 0xff00) == 0xff00           // multicast
+        || first == 0x2001 && ip.segments()[1] == 0x0db8 // documentation
+        || first == 0x0100 && ip.segments()[1..4] == [0, 0, 0]; // discard-only
+    !reserved
+}
+
+/// IPv4 addresses hidden inside IPv6: mapped (`::ffff:a.b.c.d`), compatible (`::a.b.c.d`),
+/// NAT64 (`64:ff9b::/96`) and 6to4 (`2002::/16`).
+fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = ip.segments();
+    let tail = || Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    if s[..5] == [0; 5]
+        && (s[5] == 0xffff || (s[5] == 0 && !ip.is_loopback() && !ip.is_unspecified()))
+    {
+        return Some(tail());
+    }
+    if s[0] == 0x0064 && s[1] == 0xff9b && s[2..6] == [0; 4] {
+        return Some(tail());
+    }
+    if s[0] == 0x2002 {
+        return Some(Ipv4Addr::new(
+            (s[1] >> 8) as u8,
+            s[1] as u8,
+            (s[2] >> 8) as u8,
+            s[2] as u8,
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn refuses_private_targets_in_every_spelling() {
+        let guard = Guard::default();
+        let refused = [
+            "https://127.0.0.1/",
+            "https://127.1/",
+            "https://2130706433/",
+            "https://0x7f.1/",
+            "https://0177.0.0.1/",
+            "https://10.0.0.1/",
+            "https://172.16.5.4/",
+            "https://192.168.1.1/",
+            "https://100.64.0.1/",
+            "https://169.254.169.254/",
+            "https://0.0.0.0/",
+            "https://224.0.0.1/",
+            "https://255.255.255.255/",
+            "https://[::1]/",
+            "https://[::]/",
+            "https://[fe80::1]/",
+            "https://[fc00::1]/",
+            "https://[fd12:3456::1]/",
+            "https://[::ffff:127.0.0.1]/",
+            "https://[::ffff:169.254.169.254]/",
+            "https://[::127.0.0.1]/",
+            "https://[64:ff9b::a9fe:a9fe]/",
+            "https://[2002:7f00:1::]/",
+            "https://[ff02::1]/",
+        ];
+        for target in refused {
+            assert!(
+                guard.check_url(&url(target)).is_err(),
+                "{target} must be refused"
+            );
+        }
+        for target in [
+            "https://8.8.8.8/",
+            "https://[2606:4700::1111]/",
+            "https://example.com/",
+        ] {
+            assert!(guard.check_url(&url(target)).is_ok(), "{target} must pass");
+        }
+    }
+
+    #[test]
+    fn allow_list_is_per_host_and_port_and_enables_plain_http_for_loopback() {
+        let guard = Guard::new(vec![
+            "127.0.0.1:5000".parse().unwrap(),
+            "localhost".parse().unwrap(),
+        ]);
+        assert!(guard.check_url(&url("http://127.0.0.1:5000/v2/")).is_ok());
+        assert!(guard.check_url(&url("http://127.0.0.1:5001/v2/")).is_err());
+        assert!(guard.check_url(&url("http://localhost:9999/v2/")).is_ok());
+        assert_eq!(guard.scheme_for("127.0.0.1:5000"), "http");
+        assert_eq!(guard.scheme_for("127.0.0.1:5001"), "https");
+        assert_eq!(guard.scheme_for("ghcr.io"), "https");
+        assert!(matches!(
+            guard.check_url(&url("http://example.com/")),
+            Err(GuardError::PlainHttp { .. })
+        ));
+        assert!(matches!(
+            guard.check_url(&url("file:///etc/passwd")),
+            Err(GuardError::Scheme(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn resolver_drops_private_answers_unless_allowed() {
+        let refused = Guard::default().resolver();
+        let err = refused
+            .resolve("localhost".parse().unwrap())
+            .await
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("private or loopback"), "{err}");
+        let allowed = Guard::new(vec!["localhost".parse().unwrap()]).resolver();
+        assert!(allowed.resolve("localhost".parse().unwrap()).await.is_ok());
+    }
+}

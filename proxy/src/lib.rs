@@ -1,0 +1,55 @@
+//! The Lading server: speaks the registry protocol on behalf of the browser and serves the
+//! built frontend, so one binary is the whole app.
+//!
+//! Why a server at all: browsers cannot call registries (no CORS), cannot read
+//! `WWW-Authenticate`, and must not hold tokens for other people. The key design decision is
+//! that the server is a *narrow* protocol client, not a generic proxy: only the registry API
+//! paths Lading needs are reachable, every target passes the [`guard`] (after DNS, on every
+//! redirect hop, for token realms and pagination links), and every upstream exchange is
+//! recorded in a redacted [`trace`] that the UI shows, so the protocol is taught, not hidden.
+
+pub mod error;
+pub mod extract;
+pub mod guard;
+pub mod registry;
+pub mod routes;
+pub mod trace;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+
+use guard::{AllowedHost, Guard};
+use registry::Upstream;
+use registry::credentials::DockerConfig;
+
+/// What the flags configure.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Hosts that may resolve to loopback/private addresses (spoken to over http if loopback).
+    pub allow_hosts: Vec<AllowedHost>,
+    /// Local mode: a Docker config directory whose credentials the server uses.
+    pub docker_config: Option<PathBuf>,
+}
+
+/// Shared by all handlers.
+#[derive(Clone)]
+pub struct AppState {
+    pub upstream: Arc<Upstream>,
+}
+
+impl AppState {
+    pub fn new(settings: Settings) -> Result<AppState, String> {
+        let guard = Guard::new(settings.allow_hosts);
+        let docker_config = settings.docker_config.map(DockerConfig::new);
+        Ok(AppState {
+            upstream: Arc::new(Upstream::new(guard, docker_config)?),
+        })
+    }
+}
+
+/// The whole app as a router, so tests can call it without a socket.
+pub fn app(state: AppState) -> Router {
+    routes::router(state)
+}

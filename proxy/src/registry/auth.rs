@@ -1,0 +1,336 @@
+//! Authentication: the ping and its challenge, Basic, bearer token exchange (anonymous,
+//! credentialed, refresh-token), and the one retry after a 401.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, WWW_AUTHENTICATE,
+};
+use reqwest::{Method, Response, StatusCode};
+use url::Url;
+
+use super::Session;
+use super::challenge::{self, Challenge};
+use super::credentials::Credentials;
+use super::token::{self, MAX_TOKEN_BODY, Token, TokenKey};
+use super::transport::{error_body, read_capped, retry_after};
+use crate::error::{Fetching, ProxyError};
+
+/// An Authorization value and whether it came from the cache (a cached token may be stale).
+struct Auth {
+    header: Option<HeaderValue>,
+    cached: bool,
+}
+
+impl Session {
+    /// Sends a request with the registry's auth, retrying once after a 401 when a fresh token
+    /// could help (stale cached token, changed challenge, or a wider scope asked for).
+    pub async fn send(
+        &self,
+        method: Method,
+        url: &Url,
+        accept: Option<&str>,
+        scopes: &[String],
+        note: &str,
+    ) -> Result<Response, ProxyError> {
+        let challenge = self.challenge().await?;
+        let auth = self.authorization(&challenge, scopes, false).await?;
+        let response = self
+            .exchange(
+                method.clone(),
+                url,
+                request_headers(accept, &auth.header),
+                Some(note),
+            )
+            .await?;
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        let values = response.headers().get_all(WWW_AUTHENTICATE);
+        let fresh = challenge::select(values.iter().filter_map(|v| v.to_str().ok()));
+        let fresh = fresh.unwrap_or_else(|| challenge.clone());
+        let mut wanted = scopes.to_vec();
+        if let Challenge::Bearer {
+            scope: Some(scope), ..
+        } = &fresh
+            && !wanted.contains(scope)
+        {
+            wanted.push(scope.clone());
+        }
+        let changed = strip(&fresh) != strip(&challenge);
+        let helps = auth.cached || changed || wanted.len() > scopes.len();
+        let can =
+            matches!(fresh, Challenge::Bearer { .. }) || self.credentials.is_some() && changed;
+        if !(helps && can) {
+            return Ok(response);
+        }
+        self.upstream
+            .challenges
+            .insert(self.challenge_key(), strip(&fresh))
+            .await;
+        let auth = self.authorization(&fresh, &wanted, true).await?;
+        let retry_note = format!("{note} (retried with fresh credentials after 401)");
+        self.exchange(
+            method,
+            url,
+            request_headers(accept, &auth.header),
+            Some(&retry_note),
+        )
+        .await
+    }
+
+    fn challenge_key(&self) -> String {
+        self.base.as_str().to_string()
+    }
+
+    /// The registry's challenge, cached per registry: some registries (gcr.io) omit it on
+    /// later 401s.
+    pub async fn challenge(&self) -> Result<Challenge, ProxyError> {
+        if let Some(cached) = self.upstream.challenges.get(&self.challenge_key()).await {
+            return Ok(cached);
+        }
+        let url = self.url("/v2/");
+        let response = self
+            .exchange(
+                Method::GET,
+                &url,
+                HeaderMap::new(),
+                Some("ping: which auth does the registry want?"),
+            )
+            .await?;
+        let status = response.status();
+        let challenge = if status.is_success() {
+            Challenge::Anonymous
+        } else if status == StatusCode::UNAUTHORIZED {
+            let values = response.headers().get_all(WWW_AUTHENTICATE);
+            challenge::select(values.iter().filter_map(|v| v.to_str().ok())).ok_or_else(|| {
+                ProxyError::BadUpstream(format!(
+                    "{} answered 401 to /v2/ without a usable WWW-Authenticate challenge",
+                    self.registry
+                ))
+            })?
+        } else {
+            let retry = retry_after(response.headers());
+            let body = error_body(response).await;
+            return Err(ProxyError::from_upstream(
+                status.as_u16(),
+                retry,
+                &body,
+                &self.registry,
+                Fetching::Ping,
+            ));
+        };
+        let challenge = strip(&challenge);
+        self.upstream
+            .challenges
+            .insert(self.challenge_key(), challenge.clone())
+            .await;
+        Ok(challenge)
+    }
+
+    async fn authorization(
+        &self,
+        challenge: &Challenge,
+        scopes: &[String],
+        fresh: bool,
+    ) -> Result<Auth, ProxyError> {
+        let none = Auth {
+            header: None,
+            cached: false,
+        };
+        match challenge {
+            Challenge::Anonymous => Ok(none),
+            Challenge::Basic { .. } => Ok(match &self.credentials {
+                Some(creds @ Credentials::Password { .. }) => Auth {
+                    header: Some(basic(creds)),
+                    cached: false,
+                },
+                _ => none,
+            }),
+            Challenge::Bearer { realm, service, .. } => {
+                let realm = self.url("/v2/").join(realm).map_err(|e| {
+                    ProxyError::BadUpstream(format!("the token realm {realm:?} is not a URL: {e}"))
+                })?;
+                let mut sorted = scopes.to_vec();
+                sorted.sort();
+                let key = TokenKey {
+                    realm: realm.to_string(),
+                    service: service.clone(),
+                    scopes: sorted,
+                    identity: match &self.credentials {
+                        Some(c) => c.fingerprint(&self.upstream.salt),
+                        None => "anonymous".to_string(),
+                    },
+                };
+                if !fresh {
+                    if let Some(token) = self.upstream.tokens.get(&key).await {
+                        return Ok(Auth {
+                            header: Some(bearer(&token)),
+                            cached: true,
+                        });
+                    }
+                } else {
+                    self.upstream.tokens.invalidate(&key).await;
+                }
+                let token = self.fetch_token(&realm, service.as_deref(), scopes).await?;
+                let header = bearer(&token);
+                self.upstream.tokens.insert(key, token).await;
+                Ok(Auth {
+                    header: Some(header),
+                    cached: false,
+                })
+            }
+        }
+    }
+
+    /// Asks the token server for a token: GET with Basic credentials (or none), or the OAuth2
+    /// refresh-token POST for identity tokens, falling back to GET when the POST is not
+    /// supported (404/405).
+    async fn fetch_token(
+        &self,
+        realm: &Url,
+        service: Option<&str>,
+        scopes: &[String],
+    ) -> Result<Token, ProxyError> {
+        let response = match &self.credentials {
+            Some(Credentials::IdentityToken { token }) => {
+                let response = self
+                    .post_refresh_token(realm, service, scopes, token.expose())
+                    .await?;
+                if matches!(response.status().as_u16(), 404 | 405) {
+                    self.get_token(realm, service, scopes, None).await?
+                } else {
+                    response
+                }
+            }
+            creds => {
+                self.get_token(realm, service, scopes, creds.as_ref())
+                    .await?
+            }
+        };
+        let status = response.status();
+        if !status.is_success() {
+            let retry = retry_after(response.headers());
+            let body = error_body(response).await;
+            let mut error = ProxyError::from_upstream(
+                status.as_u16(),
+                retry,
+                &body,
+                &self.registry,
+                Fetching::Token,
+            );
+            if let ProxyError::Upstream { message, kind, .. } = &mut error
+                && *kind == lading_shared::api::ErrorKind::Unauthorized
+            {
+                *message = format!(
+                    "the token server for {} rejected the credentials",
+                    self.registry
+                );
+            }
+            return Err(error);
+        }
+        let body = read_capped(response, MAX_TOKEN_BODY, "token response").await?;
+        token::parse_token_body(&body).ok_or_else(|| {
+            ProxyError::BadUpstream(format!(
+                "the token server for {} answered without a token (expected JSON with \"token\" or \"access_token\")",
+                self.registry
+            ))
+        })
+    }
+
+    async fn get_token(
+        &self,
+        realm: &Url,
+        service: Option<&str>,
+        scopes: &[String],
+        creds: Option<&Credentials>,
+    ) -> Result<Response, ProxyError> {
+        let url = token::token_url(realm, service, scopes, creds);
+        let mut headers = HeaderMap::new();
+        let note = match creds {
+            Some(creds @ Credentials::Password { .. }) => {
+                headers.insert(AUTHORIZATION, basic(creds));
+                "token request with credentials"
+            }
+            _ => "anonymous token request",
+        };
+        self.exchange(Method::GET, &url, headers, Some(note)).await
+    }
+
+    async fn post_refresh_token(
+        &self,
+        realm: &Url,
+        service: Option<&str>,
+        scopes: &[String],
+        refresh_token: &str,
+    ) -> Result<Response, ProxyError> {
+        // Built in a block: the serializer is not Send and must not live across the await.
+        let body = {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("grant_type", "refresh_token")
+                .append_pair("client_id", "lading")
+                .append_pair("refresh_token", refresh_token)
+                .append_pair("scope", &scopes.join(" "));
+            if let Some(service) = service {
+                form.append_pair("service", service);
+            }
+            form.finish()
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        self.exchange_with_body(
+            Method::POST,
+            realm,
+            headers,
+            Some(body),
+            Some("OAuth2 refresh-token request"),
+        )
+        .await
+    }
+}
+
+/// The challenge without per-response parts, as cached.
+fn strip(challenge: &Challenge) -> Challenge {
+    match challenge {
+        Challenge::Bearer { realm, service, .. } => Challenge::Bearer {
+            realm: realm.clone(),
+            service: service.clone(),
+            scope: None,
+            error: None,
+        },
+        other => other.clone(),
+    }
+}
+
+fn request_headers(accept: Option<&str>, auth: &Option<HeaderValue>) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Some(accept) = accept.and_then(|a| HeaderValue::from_str(a).ok()) {
+        headers.insert(ACCEPT, accept);
+    }
+    if let Some(auth) = auth {
+        headers.insert(AUTHORIZATION, auth.clone());
+    }
+    headers
+}
+
+fn basic(creds: &Credentials) -> HeaderValue {
+    let Credentials::Password { username, password } = creds else {
+        return HeaderValue::from_static("");
+    };
+    let encoded = STANDARD.encode(format!("{username}:{}", password.expose()));
+    sensitive(&format!("Basic {encoded}"))
+}
+
+fn bearer(token: &Token) -> HeaderValue {
+    sensitive(&format!("Bearer {}", token.value.expose()))
+}
+
+/// Marks the value sensitive so hyper and `Debug` never print it.
+fn sensitive(value: &str) -> HeaderValue {
+    let mut value = HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static(""));
+    value.set_sensitive(true);
+    value
+}

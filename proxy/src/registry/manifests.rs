@@ -1,0 +1,118 @@
+//! Manifests: HEAD for the digest, cached bytes when the digest is known, else GET.
+//!
+//! Docker Hub counts manifest GETs against the anonymous pull limit but not HEADs, so a tag
+//! is resolved with HEAD and its bytes served from cache when this proxy has seen that
+//! digest. The HEAD also proves this person may read the repository before cached bytes
+//! are handed out.
+
+use std::sync::Arc;
+
+use lading_shared::Digest;
+use lading_shared::manifest::{MAX_MANIFEST_BYTES, manifest_digest};
+use lading_shared::media_type::MANIFEST_ACCEPT;
+use reqwest::{Method, StatusCode};
+
+use super::transport::{error_body, header_string, read_capped, retry_after};
+use super::{RawManifest, Session};
+use crate::error::{Fetching, ProxyError};
+
+const DOCKER_CONTENT_DIGEST: &str = "docker-content-digest";
+
+impl Session {
+    /// Fetches a manifest by tag or digest. Returns the bytes as received and the digest
+    /// computed over them; a digest request whose bytes do not match is an integrity error.
+    pub async fn fetch_manifest(
+        &self,
+        repository: &str,
+        identifier: &str,
+    ) -> Result<(Arc<RawManifest>, Digest), ProxyError> {
+        let url = self.url(&format!("/v2/{repository}/manifests/{identifier}"));
+        let accept = MANIFEST_ACCEPT.join(", ");
+        let scopes = [Session::pull_scope(repository)];
+        let requested = Digest::parse(identifier).ok();
+
+        let head = self
+            .send(
+                Method::HEAD,
+                &url,
+                Some(&accept),
+                &scopes,
+                "HEAD: resolve the digest without a pull",
+            )
+            .await?;
+        let status = head.status();
+        if status.is_success() {
+            let digest = header_string(head.headers(), DOCKER_CONTENT_DIGEST)
+                .and_then(|d| Digest::parse(&d).ok())
+                .or(requested.clone());
+            if let Some(digest) = digest {
+                let key = (
+                    self.registry.clone(),
+                    repository.to_string(),
+                    digest.clone(),
+                );
+                if let Some(cached) = self.upstream.manifests.get(&key).await {
+                    return Ok((cached, digest));
+                }
+            }
+        } else if status != StatusCode::METHOD_NOT_ALLOWED && status != StatusCode::NOT_IMPLEMENTED
+        {
+            // HEAD carries no error body; the status alone decides.
+            let retry = retry_after(head.headers());
+            return Err(ProxyError::from_upstream(
+                status.as_u16(),
+                retry,
+                b"",
+                &self.registry,
+                Fetching::Manifest,
+            ));
+        }
+
+        let response = self
+            .send(
+                Method::GET,
+                &url,
+                Some(&accept),
+                &scopes,
+                "GET the manifest",
+            )
+            .await?;
+        let status = response.status();
+        if !status.is_success() {
+            let retry = retry_after(response.headers());
+            let body = error_body(response).await;
+            return Err(ProxyError::from_upstream(
+                status.as_u16(),
+                retry,
+                &body,
+                &self.registry,
+                Fetching::Manifest,
+            ));
+        }
+        let content_type = header_string(response.headers(), "content-type");
+        let header_digest = header_string(response.headers(), DOCKER_CONTENT_DIGEST);
+        let bytes = read_capped(response, MAX_MANIFEST_BYTES, "manifest").await?;
+        let digest = manifest_digest(&bytes, requested.as_ref());
+        if let Some(requested) = &requested
+            && *requested != digest
+        {
+            return Err(ProxyError::Integrity {
+                what: "the manifest".into(),
+                expected: requested.to_string(),
+                actual: digest.to_string(),
+            });
+        }
+        let raw = Arc::new(RawManifest {
+            bytes,
+            content_type,
+            header_digest,
+        });
+        let key = (
+            self.registry.clone(),
+            repository.to_string(),
+            digest.clone(),
+        );
+        self.upstream.manifests.insert(key, raw.clone()).await;
+        Ok((raw, digest))
+    }
+}

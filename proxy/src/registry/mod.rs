@@ -1,0 +1,131 @@
+//! The registry client: one [`Session`] per API call, speaking to one registry on behalf of
+//! one person, recording every exchange in its [`Trace`].
+//!
+//! Layers, one file each: `transport` (guard, timeouts, trace, capped bodies), `auth`
+//! (challenges, tokens, the 401 retry), and one file per API family (`manifests`, `blobs`,
+//! `tags`).
+
+pub mod auth;
+pub mod blobs;
+pub mod challenge;
+pub mod credentials;
+pub mod manifests;
+pub mod tags;
+pub mod token;
+pub mod transport;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lading_shared::Digest;
+use url::Url;
+
+use crate::error::ProxyError;
+use crate::guard::Guard;
+use crate::trace::Trace;
+use challenge::Challenge;
+use credentials::{Credentials, DockerConfig};
+use token::TokenCache;
+
+/// How long to keep a registry's challenge (some registries omit it on later 401s).
+pub const CHALLENGE_TTL: Duration = Duration::from_secs(3600);
+pub const MAX_CACHED_CHALLENGES: u64 = 10_000;
+/// Manifests fetched by digest are immutable; cache their bytes (bounded by weight).
+pub const MANIFEST_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A manifest as received: raw bytes and the headers that describe them.
+#[derive(Debug, Clone)]
+pub struct RawManifest {
+    pub bytes: bytes::Bytes,
+    pub content_type: Option<String>,
+    pub header_digest: Option<String>,
+}
+
+/// State shared by all sessions: the HTTP client and the caches.
+pub struct Upstream {
+    pub http: reqwest::Client,
+    pub guard: Guard,
+    pub challenges: moka::future::Cache<String, Challenge>,
+    pub tokens: TokenCache,
+    /// Keyed by (registry, repository, digest); hit only after the session proved access.
+    pub manifests: moka::future::Cache<(String, String, Digest), Arc<RawManifest>>,
+    pub docker_config: Option<DockerConfig>,
+    /// Per-process salt for credential fingerprints.
+    pub salt: [u8; 32],
+}
+
+impl Upstream {
+    pub fn new(guard: Guard, docker_config: Option<DockerConfig>) -> Result<Upstream, String> {
+        let http = transport::client(&guard).map_err(|e| e.to_string())?;
+        let mut salt = [0u8; 32];
+        getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
+        Ok(Upstream {
+            http,
+            guard,
+            challenges: moka::future::Cache::builder()
+                .max_capacity(MAX_CACHED_CHALLENGES)
+                .time_to_live(CHALLENGE_TTL)
+                .build(),
+            tokens: TokenCache::default(),
+            manifests: moka::future::Cache::builder()
+                .weigher(|_, m: &Arc<RawManifest>| m.bytes.len().try_into().unwrap_or(u32::MAX))
+                .max_capacity(MANIFEST_CACHE_BYTES)
+                .build(),
+            docker_config,
+            salt,
+        })
+    }
+}
+
+/// One API call's conversation with one registry.
+pub struct Session {
+    pub upstream: Arc<Upstream>,
+    /// Normalised registry name (`docker.io`).
+    pub registry: String,
+    /// `scheme://api-host/` (Docker Hub's API host differs from its name).
+    pub base: Url,
+    pub credentials: Option<Credentials>,
+    pub trace: Trace,
+}
+
+impl Session {
+    /// Opens a session; browser credentials win over the server's Docker config.
+    pub async fn open(
+        upstream: Arc<Upstream>,
+        registry: &str,
+        api_host: &str,
+        browser_credentials: Option<Credentials>,
+        trace: Trace,
+    ) -> Result<Session, ProxyError> {
+        let scheme = upstream.guard.scheme_for(api_host);
+        let base = Url::parse(&format!("{scheme}://{api_host}/")).map_err(|e| {
+            ProxyError::BadRequest(format!("invalid registry host {api_host:?}: {e}"))
+        })?;
+        let credentials = match browser_credentials {
+            Some(c) => Some(c),
+            None => match &upstream.docker_config {
+                Some(config) => config.lookup(registry).await,
+                None => None,
+            },
+        };
+        Ok(Session {
+            upstream,
+            registry: registry.to_string(),
+            base,
+            credentials,
+            trace,
+        })
+    }
+
+    /// `base` joined with a registry API path such as `v2/library/alpine/tags/list`.
+    pub fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        url.set_path(path);
+        url
+    }
+
+    /// The pull scope for a repository.
+    pub fn pull_scope(repository: &str) -> String {
+        format!("repository:{repository}:pull")
+    }
+}

@@ -1,0 +1,158 @@
+//! Tag lists, following `Link` pagination to the end.
+//!
+//! Many registries ignore `n` or send short pages, so only `Link` decides whether there is
+//! more. Links may be relative; they must stay on the registry's host.
+
+use std::collections::HashSet;
+
+use reqwest::Method;
+use reqwest::header::{HeaderMap, LINK};
+use serde::Deserialize;
+use url::Url;
+
+use super::Session;
+use super::blobs::same_origin;
+use super::transport::{error_body, read_capped, retry_after};
+use crate::error::{Fetching, ProxyError};
+
+/// Asked for per page (a hint; many registries ignore it).
+pub const TAGS_PAGE_SIZE: u32 = 1000;
+pub const MAX_TAG_PAGES: u32 = 1000;
+pub const MAX_TAGS: usize = 200_000;
+pub const MAX_TAGS_PAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// All entries of all pages, as JSON values (junk such as `null` is sorted out by the caller).
+pub struct TagPages {
+    pub entries: Vec<serde_json::Value>,
+    pub pages: u32,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    /// Distribution sends `"tags": null` once every tag is deleted.
+    #[serde(default)]
+    tags: Option<Vec<serde_json::Value>>,
+}
+
+impl Session {
+    pub async fn list_tags(&self, repository: &str) -> Result<TagPages, ProxyError> {
+        let scopes = [Session::pull_scope(repository)];
+        let mut url = self.url(&format!("/v2/{repository}/tags/list"));
+        url.query_pairs_mut()
+            .append_pair("n", &TAGS_PAGE_SIZE.to_string());
+        let mut seen = HashSet::new();
+        let mut result = TagPages {
+            entries: Vec::new(),
+            pages: 0,
+        };
+        loop {
+            if !seen.insert(url.to_string()) {
+                return Err(ProxyError::BadUpstream(format!(
+                    "{}'s tag pagination loops back to {url}",
+                    self.registry
+                )));
+            }
+            if result.pages >= MAX_TAG_PAGES {
+                return Err(ProxyError::TooLarge {
+                    what: "the tag list (pages)".into(),
+                    limit: MAX_TAG_PAGES.into(),
+                });
+            }
+            let note = format!("GET tag list page {}", result.pages + 1);
+            let response = self
+                .send(Method::GET, &url, Some("application/json"), &scopes, &note)
+                .await?;
+            let status = response.status();
+            if !status.is_success() {
+                let retry = retry_after(response.headers());
+                let body = error_body(response).await;
+                return Err(ProxyError::from_upstream(
+                    status.as_u16(),
+                    retry,
+                    &body,
+                    &self.registry,
+                    Fetching::Tags,
+                ));
+            }
+            let next = next_link(response.headers(), &url)?;
+            let body = read_capped(response, MAX_TAGS_PAGE_BYTES, "tag list page").await?;
+            let page: Page = serde_json::from_slice(&body).map_err(|e| {
+                ProxyError::BadUpstream(format!(
+                    "{}'s tag list is not the expected JSON: {e}",
+                    self.registry
+                ))
+            })?;
+            result.pages += 1;
+            result.entries.extend(page.tags.unwrap_or_default());
+            if result.entries.len() > MAX_TAGS {
+                return Err(ProxyError::TooLarge {
+                    what: "the tag list".into(),
+                    limit: MAX_TAGS as u64,
+                });
+            }
+            match next {
+                Some(next) if same_origin(&next, &url) => url = next,
+                Some(next) => {
+                    return Err(ProxyError::BadUpstream(format!(
+                        "{}'s tag pagination points to another host ({}); refused",
+                        self.registry,
+                        next.host_str().unwrap_or("?")
+                    )));
+                }
+                None => return Ok(result),
+            }
+        }
+    }
+}
+
+/// The `rel="next"` target of a `Link` header, resolved against the request URL.
+fn next_link(headers: &HeaderMap, current: &Url) -> Result<Option<Url>, ProxyError> {
+    for value in headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok()) {
+        for link in value.split(',') {
+            let Some((target, params)) = link.split_once(';') else {
+                continue;
+            };
+            let is_next = params.split(';').any(|p| {
+                let p = p.trim().to_ascii_lowercase();
+                p == "rel=\"next\"" || p == "rel=next"
+            });
+            let target = target.trim().trim_start_matches('<').trim_end_matches('>');
+            if is_next {
+                let next = current.join(target).map_err(|e| {
+                    ProxyError::BadUpstream(format!("invalid pagination link {target:?}: {e}"))
+                })?;
+                return Ok(Some(next));
+            }
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn reads_relative_and_absolute_next_links() {
+        let current = Url::parse("http://r.example:5000/v2/a/tags/list?n=2").unwrap();
+        let cases = [
+            (
+                r#"</v2/a/tags/list?n=2&last=b>; rel="next""#,
+                Some("http://r.example:5000/v2/a/tags/list?n=2&last=b"),
+            ),
+            (
+                r#"<https://other.example/x>; rel=next"#,
+                Some("https://other.example/x"),
+            ),
+            (r#"</v2/a/tags/list?last=z>; rel="prev""#, None),
+        ];
+        for (value, want) in cases {
+            let mut headers = HeaderMap::new();
+            headers.insert(LINK, HeaderValue::from_str(value).unwrap());
+            let got = next_link(&headers, &current).unwrap();
+            assert_eq!(got.as_ref().map(Url::as_str), want, "{value}");
+        }
+        assert!(next_link(&HeaderMap::new(), &current).unwrap().is_none());
+    }
+}

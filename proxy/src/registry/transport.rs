@@ -1,0 +1,188 @@
+//! The bottom of the stack: every upstream request goes through [`Session::exchange`], which
+//! checks the target, applies timeouts, records the exchange and types network failures.
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Method, Response};
+use url::Url;
+
+use super::Session;
+use crate::error::ProxyError;
+use crate::guard::{Guard, GuardError};
+
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest wait for the next bytes of a response.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(20);
+/// Longest any one upstream request may take, body included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Error bodies are read only this far (enough for any registry's JSON error).
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
+const USER_AGENT: &str = concat!("lading/", env!("CARGO_PKG_VERSION"));
+
+/// The one HTTP client: no automatic redirects (each hop is checked by hand), no proxies from
+/// the environment, DNS through the guard.
+pub fn client(guard: &Guard) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .dns_resolver(guard.resolver())
+        .connect_timeout(CONNECT_TIMEOUT)
+        .read_timeout(READ_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .user_agent(USER_AGENT)
+        .build()
+}
+
+impl Session {
+    /// Sends one request after the guard approves `url`, and records it in the trace.
+    pub async fn exchange(
+        &self,
+        method: Method,
+        url: &Url,
+        headers: HeaderMap,
+        note: Option<&str>,
+    ) -> Result<Response, ProxyError> {
+        self.exchange_with_body(method, url, headers, None, note)
+            .await
+    }
+
+    /// [`Session::exchange`] with a request body (form posts to token servers).
+    pub async fn exchange_with_body(
+        &self,
+        method: Method,
+        url: &Url,
+        headers: HeaderMap,
+        body: Option<String>,
+        note: Option<&str>,
+    ) -> Result<Response, ProxyError> {
+        let pending = self.trace.start(method.as_str(), url, &headers, note);
+        if let Err(refused) = self.upstream.guard.check_url(url) {
+            self.trace
+                .finish(pending, None, None, Some(format!("refused: {refused}")));
+            return Err(ProxyError::Refused(refused));
+        }
+        let mut request = self
+            .upstream
+            .http
+            .request(method, url.clone())
+            .headers(headers);
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let sent = request.send().await;
+        match sent {
+            Ok(response) => {
+                self.trace.finish(
+                    pending,
+                    Some(response.status().as_u16()),
+                    Some(response.headers()),
+                    None,
+                );
+                Ok(response)
+            }
+            Err(error) => {
+                let error = network_error(url, &error);
+                self.trace
+                    .finish(pending, None, None, Some(error.to_string()));
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Types a reqwest failure: refused by the guard, timed out, or unreachable.
+pub fn network_error(url: &Url, error: &reqwest::Error) -> ProxyError {
+    let host = url
+        .host_str()
+        .map_or_else(String::new, |h| match url.port() {
+            Some(p) => format!("{h}:{p}"),
+            None => h.to_string(),
+        });
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if let Some(refused) = e.downcast_ref::<GuardError>() {
+            return ProxyError::Refused(refused.clone());
+        }
+        source = e.source();
+    }
+    if error.is_timeout() {
+        return ProxyError::Timeout {
+            host,
+            what: "request timed out".into(),
+        };
+    }
+    let mut reason = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(e) = source {
+        reason = format!("{reason}: {e}");
+        source = e.source();
+    }
+    ProxyError::Unreachable { host, reason }
+}
+
+/// Reads a body up to `limit` bytes; more is an error, never a silent truncation.
+pub async fn read_capped(
+    response: Response,
+    limit: usize,
+    what: &str,
+) -> Result<Bytes, ProxyError> {
+    let too_large = || ProxyError::TooLarge {
+        what: what.to_string(),
+        limit: limit as u64,
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let url = response.url().clone();
+    let mut body = BytesMut::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| match network_error(&url, &e) {
+            ProxyError::Unreachable { host, reason } => ProxyError::Unreachable {
+                host,
+                reason: format!("connection broke while reading the {what}: {reason}"),
+            },
+            other => other,
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Reads an error body for its registry error codes, at most [`MAX_ERROR_BODY`] bytes.
+pub async fn error_body(response: Response) -> Bytes {
+    let mut body = BytesMut::new();
+    let mut stream = response.bytes_stream();
+    while let Some(Ok(chunk)) = stream.next().await {
+        let room = MAX_ERROR_BODY.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if room <= chunk.len() {
+            break;
+        }
+    }
+    body.freeze()
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare from registries and ignored).
+pub fn retry_after(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+pub fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v: &HeaderValue| v.to_str().ok())
+        .map(str::to_string)
+}

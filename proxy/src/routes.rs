@@ -1,0 +1,50 @@
+//! Every route of the app, and the middleware around them.
+
+mod frontend;
+mod health;
+mod image;
+mod tags;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::get;
+use lading_shared::api::{HEALTH_PATH, IMAGE_PATH, TAGS_PATH};
+use tower::ServiceBuilder;
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::AppState;
+
+pub fn router(state: AppState) -> Router {
+    let secret_headers = [
+        header::AUTHORIZATION,
+        header::COOKIE,
+        HeaderName::from_static(lading_shared::api::CREDENTIALS_HEADER),
+    ];
+    Router::new()
+        .route(HEALTH_PATH, get(health::get_health))
+        .route(IMAGE_PATH, get(image::get_image))
+        .route(TAGS_PATH, get(tags::list_tags))
+        .route("/api/{*rest}", get(health::unknown_api))
+        .fallback(frontend::get_asset)
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                // Marked before the trace layer so no log line can print a credential.
+                .layer(SetSensitiveRequestHeadersLayer::new(secret_headers))
+                .layer(TraceLayer::new_for_http())
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("no-referrer"),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("DENY"),
+                )),
+        )
+}

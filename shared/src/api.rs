@@ -1,0 +1,308 @@
+//! The contract between the Lading frontend and proxy: routes, query parameters, answers and
+//! errors. Every answer, success or failure, carries the upstream [`Exchange`]s it made.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::ImageConfig;
+use crate::digest::Digest;
+use crate::manifest::Manifest;
+use crate::media_type::MediaType;
+use crate::reference::{Reference, Repository};
+
+/// `GET /api/health` → `{"status":"ok","version":…}`.
+pub const HEALTH_PATH: &str = "/api/health";
+/// `GET /api/image?ref=REFERENCE` → [`ImageResponse`].
+pub const IMAGE_PATH: &str = "/api/image";
+/// `GET /api/tags?repo=REGISTRY/REPOSITORY` → [`TagsResponse`].
+pub const TAGS_PATH: &str = "/api/tags";
+
+/// Registry credentials for the one registry a call targets: `base64(username:password)`.
+/// Sent by the browser on each call, never stored or logged by the proxy.
+pub const CREDENTIALS_HEADER: &str = "x-lading-credentials";
+
+/// Query of [`IMAGE_PATH`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImageQuery {
+    #[serde(rename = "ref")]
+    pub reference: String,
+}
+
+/// Query of [`TAGS_PATH`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TagsQuery {
+    pub repo: String,
+}
+
+/// One HTTP exchange the proxy made with a registry, token server or CDN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub method: String,
+    pub url: String,
+    /// `None` when no response arrived (refused, timed out, connection failed).
+    pub status: Option<u16>,
+    pub duration_ms: u64,
+    /// Headers as sent; credentials replaced by `<redacted …>`.
+    pub request_headers: Vec<Header>,
+    /// Headers as received; tokens and cookies replaced by `<redacted …>`.
+    pub response_headers: Vec<Header>,
+    /// Why this exchange happened or how it ended ("token request", "redirect to CDN", …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+/// What `/api/image` answers: a manifest of any kind with everything needed to show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageResponse {
+    /// The normalised reference that was fetched.
+    pub reference: Reference,
+    /// How the input was normalised, step by step.
+    pub notes: Vec<String>,
+    /// Digest computed by the proxy over the raw bytes (never re-serialised).
+    pub digest: Digest,
+    /// `Docker-Content-Digest` as the registry sent it, if it did.
+    pub header_digest: Option<String>,
+    /// The media type in effect (Content-Type, else the body's shape).
+    pub media_type: MediaType,
+    /// The `Content-Type` the registry sent.
+    pub content_type: Option<String>,
+    pub size: u64,
+    /// The manifest exactly as received (lossy UTF-8 only if it was not UTF-8).
+    pub raw: String,
+    pub manifest: Manifest,
+    /// For an index: what each child manifest holds (fetched by the proxy).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ChildSummary>,
+    /// For an image or artifact: its config blob.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigBlob>,
+    /// Why the config blob could not be fetched (the manifest is still shown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_error: Option<String>,
+    pub trace: Vec<Exchange>,
+}
+
+/// A child of an index, summarised for the platform table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildSummary {
+    pub digest: Digest,
+    pub media_type: Option<MediaType>,
+    /// Compressed size of the child's layers.
+    pub layers_size: Option<u64>,
+    pub layer_count: Option<usize>,
+    /// Why the child could not be summarised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A config blob: raw bytes for display, typed fields when it is an image config.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigBlob {
+    pub digest: Digest,
+    pub media_type: MediaType,
+    pub size: u64,
+    /// Whether the received bytes hash to `digest`.
+    pub verified: bool,
+    pub raw: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageConfig>,
+    /// Why the raw bytes could not be read as an image config, if they could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parse_error: Option<String>,
+}
+
+/// What `/api/tags` answers: every tag, all pages followed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagsResponse {
+    pub repository: Repository,
+    pub tags: Vec<String>,
+    /// Entries that were not valid tags (`null`, digest-shaped junk), with the reason.
+    pub skipped: Vec<SkippedTag>,
+    pub pages: u32,
+    pub trace: Vec<Exchange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedTag {
+    pub value: String,
+    pub reason: String,
+}
+
+/// Every failure the API reports, typed so the UI can explain it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    /// One sentence a person can act on.
+    pub message: String,
+    /// The registry host concerned, when there is one (for "sign in to …").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
+    /// The registry's own error body, parsed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub registry_errors: Vec<RegistryError>,
+    /// Seconds to wait, from `Retry-After`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    #[serde(default)]
+    pub trace: Vec<Exchange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The reference or repository could not be parsed (400).
+    InvalidReference,
+    /// A query parameter is missing or malformed (400).
+    BadRequest,
+    /// Credentials are needed or were rejected (401).
+    Unauthorized,
+    /// Authenticated but not allowed (403).
+    Denied,
+    /// No such tag or digest (404).
+    ManifestUnknown,
+    /// No such repository (404).
+    NameUnknown,
+    /// No such blob (404).
+    BlobUnknown,
+    /// Rate limited (429, with `retry_after`).
+    TooManyRequests,
+    /// The target host is not allowed (private address, not allow-listed) (403).
+    RefusedHost,
+    /// The upstream could not be reached (502).
+    Unreachable,
+    /// The upstream was too slow (504).
+    Timeout,
+    /// The upstream sent something too large (502).
+    TooLarge,
+    /// The upstream answered with something that is not what the protocol says (502).
+    BadUpstream,
+    /// Content did not hash to its digest (502).
+    Integrity,
+    /// Anything else the upstream failed with (502).
+    Upstream,
+}
+
+impl ErrorKind {
+    /// The HTTP status the proxy answers with.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorKind::InvalidReference | ErrorKind::BadRequest => 400,
+            ErrorKind::Unauthorized => 401,
+            ErrorKind::Denied | ErrorKind::RefusedHost => 403,
+            ErrorKind::ManifestUnknown | ErrorKind::NameUnknown | ErrorKind::BlobUnknown => 404,
+            ErrorKind::TooManyRequests => 429,
+            ErrorKind::Timeout => 504,
+            ErrorKind::Unreachable
+            | ErrorKind::TooLarge
+            | ErrorKind::BadUpstream
+            | ErrorKind::Integrity
+            | ErrorKind::Upstream => 502,
+        }
+    }
+}
+
+/// One entry of a registry error body: `{"errors":[{"code","message","detail"}]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryError {
+    pub code: ErrorCode,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<serde_json::Value>,
+}
+
+/// Error codes of the distribution spec, plus whatever else a registry invents.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ErrorCode {
+    BlobUnknown,
+    BlobUploadInvalid,
+    BlobUploadUnknown,
+    DigestInvalid,
+    ManifestBlobUnknown,
+    ManifestInvalid,
+    ManifestUnknown,
+    NameInvalid,
+    NameUnknown,
+    SizeInvalid,
+    Unauthorized,
+    Denied,
+    Unsupported,
+    TooManyRequests,
+    Other(String),
+}
+
+impl From<String> for ErrorCode {
+    fn from(code: String) -> Self {
+        match code.as_str() {
+            "BLOB_UNKNOWN" => ErrorCode::BlobUnknown,
+            "BLOB_UPLOAD_INVALID" => ErrorCode::BlobUploadInvalid,
+            "BLOB_UPLOAD_UNKNOWN" => ErrorCode::BlobUploadUnknown,
+            "DIGEST_INVALID" => ErrorCode::DigestInvalid,
+            "MANIFEST_BLOB_UNKNOWN" => ErrorCode::ManifestBlobUnknown,
+            "MANIFEST_INVALID" => ErrorCode::ManifestInvalid,
+            "MANIFEST_UNKNOWN" => ErrorCode::ManifestUnknown,
+            "NAME_INVALID" => ErrorCode::NameInvalid,
+            "NAME_UNKNOWN" => ErrorCode::NameUnknown,
+            "SIZE_INVALID" => ErrorCode::SizeInvalid,
+            "UNAUTHORIZED" => ErrorCode::Unauthorized,
+            "DENIED" => ErrorCode::Denied,
+            "UNSUPPORTED" => ErrorCode::Unsupported,
+            "TOOMANYREQUESTS" => ErrorCode::TooManyRequests,
+            _ => ErrorCode::Other(code),
+        }
+    }
+}
+
+impl From<ErrorCode> for String {
+    fn from(code: ErrorCode) -> Self {
+        code.as_str().to_string()
+    }
+}
+
+impl ErrorCode {
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::BlobUnknown => "BLOB_UNKNOWN",
+            ErrorCode::BlobUploadInvalid => "BLOB_UPLOAD_INVALID",
+            ErrorCode::BlobUploadUnknown => "BLOB_UPLOAD_UNKNOWN",
+            ErrorCode::DigestInvalid => "DIGEST_INVALID",
+            ErrorCode::ManifestBlobUnknown => "MANIFEST_BLOB_UNKNOWN",
+            ErrorCode::ManifestInvalid => "MANIFEST_INVALID",
+            ErrorCode::ManifestUnknown => "MANIFEST_UNKNOWN",
+            ErrorCode::NameInvalid => "NAME_INVALID",
+            ErrorCode::NameUnknown => "NAME_UNKNOWN",
+            ErrorCode::SizeInvalid => "SIZE_INVALID",
+            ErrorCode::Unauthorized => "UNAUTHORIZED",
+            ErrorCode::Denied => "DENIED",
+            ErrorCode::Unsupported => "UNSUPPORTED",
+            ErrorCode::TooManyRequests => "TOOMANYREQUESTS",
+            ErrorCode::Other(code) => code,
+        }
+    }
+}
+
+/// Parses a registry error body leniently: anything that is not the spec's shape yields
+/// no entries rather than an error.
+pub fn parse_registry_errors(body: &[u8]) -> Vec<RegistryError> {
+    #[derive(Deserialize)]
+    struct Body {
+        #[serde(default)]
+        errors: Vec<RegistryError>,
+    }
+    serde_json::from_slice::<Body>(body)
+        .map(|b| b.errors)
+        .unwrap_or_default()
+}
+
+/// Only `http:` and `https:` URLs may become links; everything else is shown as text.
+pub fn is_linkable_url(text: &str) -> bool {
+    let lower = text.trim_start().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !text.contains(char::is_whitespace)
+}

@@ -1,0 +1,167 @@
+//! A headless Chromium driven through Debian's chromedriver, for tests that click.
+//!
+//! chromedriver runs in its own process group, and Chromium is its child, so dropping the
+//! [`Browser`] kills both even when the test panicked mid-way. Each browser gets a fresh
+//! profile in a temp dir: no state leaks between tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use tempfile::TempDir;
+
+use crate::process::{Readiness, Supervised, launch};
+
+pub const CHROMEDRIVER_BIN: &str = "/usr/bin/chromedriver";
+pub const CHROMIUM_BIN: &str = "/usr/bin/chromium";
+const DRIVER_READY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often [`Browser::wait_for_text`] looks again.
+const POLL_INTERVAL: Duration = Duration::from_millis(100);
+/// Root and sandbox-less containers need `--no-sandbox`; the rest keeps Chromium quiet,
+/// offline and deterministic in size. A small /dev/shm crashes tabs without the last flag.
+const CHROMIUM_ARGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--window-size=1400,1000",
+    "--disable-dev-shm-usage",
+];
+
+pub struct Browser {
+    client: Client,
+    driver: Supervised,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Self {
+        let (driver, addr) = launch(
+            |port| {
+                let mut command = Command::new(CHROMEDRIVER_BIN);
+                command.arg(format!("--port={port}"));
+                command
+            },
+            &Readiness {
+                what: "chromedriver",
+                path: "/status",
+                ready: &[200],
+                timeout: DRIVER_READY_TIMEOUT,
+            },
+        );
+        let profile = tempfile::Builder::new()
+            .prefix("lading-chromium-")
+            .tempdir()
+            .expect("temp dir for the Chromium profile");
+        let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("chrome"));
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": CHROMIUM_BIN, "args": args }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://{addr}"))
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "chromedriver could not start Chromium: {e}\n{}",
+                    driver.output()
+                )
+            });
+        Self {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    /// The WebDriver client, for anything the helpers don't cover.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("navigate to {url}: {e}"));
+    }
+
+    /// Polls until an element matching `css` contains `text`; returns that element's text.
+    /// On timeout saves a screenshot and panics listing what the matching elements said.
+    pub async fn wait_for_text(&self, css: &str, text: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let mut seen = Vec::new();
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for element in elements {
+                    let content = element.text().await.unwrap_or_default();
+                    if content.contains(text) {
+                        return content;
+                    }
+                    seen.push(content);
+                }
+            }
+            if Instant::now() > deadline {
+                let shot = self
+                    .screenshot(&format!("timeout-{}.png", sanitise(css)))
+                    .await;
+                panic!(
+                    "no `{css}` contained {text:?} within {timeout:?}; matching elements said {seen:?}; screenshot: {}",
+                    shot.display()
+                );
+            }
+            tokio::time::sleep(POLL_INTERVAL).await;
+        }
+    }
+
+    /// Saves a PNG of the viewport as `test-artifacts/<name>` under the workspace root.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .unwrap_or_else(|e| panic!("screenshot failed: {e}"));
+        let path = artifacts_dir().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .unwrap_or_else(|e| panic!("create {}: {e}", parent.display()));
+        }
+        std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        path
+    }
+
+    /// What chromedriver printed (Chromium's own logs go to its profile dir).
+    pub fn driver_output(&self) -> String {
+        self.driver.output()
+    }
+
+    /// Ends the WebDriver session politely; dropping also works (it kills the processes).
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+/// `test-artifacts/` at the workspace root (ignored by git), for screenshots.
+pub fn artifacts_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("testkit lives inside the workspace")
+        .join("test-artifacts")
+}
+
+fn sanitise(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
