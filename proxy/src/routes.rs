@@ -16,6 +16,11 @@ use tower_http::trace::TraceLayer;
 
 use crate::AppState;
 
+/// `wasm-unsafe-eval` is what compiling the app's own wasm needs; nothing else is relaxed.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
 pub fn router(state: AppState) -> Router {
     let secret_headers = [
         header::AUTHORIZATION,
@@ -45,6 +50,12 @@ pub fn router(state: AppState) -> Router {
                 .layer(SetResponseHeaderLayer::overriding(
                     header::X_FRAME_OPTIONS,
                     HeaderValue::from_static("DENY"),
+                ))
+                // The page has no inline script or style (see frontend/boot.js), so a
+                // registry's text that slipped past escaping still could not run.
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(CONTENT_SECURITY_POLICY),
                 )),
         )
 }

@@ -4,8 +4,7 @@
 //! This is the only test that catches a broken wasm build (a wrong `wasm-opt` gives a blank
 //! page, see PROTOCOL.md), so it fails — never skips — when `dist/` is missing.
 //!
-//! `cargo test -p lading-proxy --test browser -- --ignored --nocapture serve_fixtures` keeps
-//! a populated registry and `lading` running for a person to look at (LADING_HOLD_SECS).
+//! To look at the same fixtures by hand: `cargo run -p lading-testkit --bin lading-fixtures`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,7 +12,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use lading_testkit::fixtures::{
-    self, AttestedIndex, ManyTags, PushedImage, XSS_LABEL_VALUE, push_many_tags, push_oci_image,
+    AttestedIndex, ManyTags, PushedImage, XSS_LABEL_VALUE, push_many_tags, push_oci_image,
     push_oci_index_with_attestation,
 };
 use lading_testkit::{Browser, LadingProcess, Registry};
@@ -38,11 +37,6 @@ struct Stand {
 
 impl Stand {
     async fn start() -> Stand {
-        Stand::start_with(&[]).await
-    }
-
-    /// Also allows `extra_hosts` (other registries a test starts).
-    async fn start_with(extra_hosts: &[String]) -> Stand {
         require_dist();
         let registry = Registry::plain();
         let pusher = registry.pusher();
@@ -50,11 +44,10 @@ impl Stand {
         let image = push_oci_image(&pusher, IMAGE_REPO, IMAGE_TAG).await;
         let tags = push_many_tags(&pusher, TAGS_REPO, TAG_COUNT).await;
         let host = registry.host();
-        let mut args = vec!["--allow-host", host.as_str()];
-        for extra in extra_hosts {
-            args.extend(["--allow-host", extra.as_str()]);
-        }
-        let lading = LadingProcess::spawn(Path::new(env!("CARGO_BIN_EXE_lading")), &args);
+        let lading = LadingProcess::spawn(
+            Path::new(env!("CARGO_BIN_EXE_lading")),
+            &["--allow-host", host.as_str()],
+        );
         Stand {
             registry,
             lading,
@@ -244,6 +237,43 @@ async fn paste_a_reference_see_platforms_and_attestation_then_open_a_platform() 
     browser.close().await;
 }
 
+/// The page runs under a strict Content-Security-Policy; that the other tests render at all
+/// proves the app needs nothing inline.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_is_served_under_a_strict_content_security_policy() {
+    let stand = Stand::start().await;
+    let page = reqwest::get(stand.url("?image=alpine"))
+        .await
+        .expect("GET the page");
+    assert_eq!(page.status(), 200);
+    let header = |name: &str| {
+        page.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let csp = header("content-security-policy");
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "CSP {csp:?} lacks {directive:?}");
+    }
+    assert!(
+        !csp.contains("unsafe-inline"),
+        "CSP {csp:?} allows inline code"
+    );
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    let html = page.text().await.expect("page body");
+    assert!(
+        html.contains("name=\"lading-app\""),
+        "dist/index.html is the built app"
+    );
+    assert!(!html.contains("<script>"), "no inline script in the page");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn shared_links_open_directly_in_a_fresh_browser() {
     let stand = Stand::start().await;
@@ -314,31 +344,4 @@ async fn shared_links_open_directly_in_a_fresh_browser() {
     assert!(stand.tags.tags.contains(&"1.10.0".to_string()));
     browser.screenshot("browser-tags.png").await;
     browser.close().await;
-}
-
-/// Not a check: keeps a populated registry and `lading` up for a person with a browser.
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "manual: serves fixtures until LADING_HOLD_SECS elapse"]
-async fn serve_fixtures() {
-    let private = Registry::htpasswd("reader", "secret");
-    push_oci_image(&private.pusher(), "team/private", "v1").await;
-    let stand = Stand::start_with(&[private.host()]).await;
-    let pusher = stand.registry.pusher();
-    let host = stand.registry.host();
-    fixtures::push_docker_manifest_list(&pusher, "team/list", "v1").await;
-    fixtures::push_nested_index(&pusher, "team/nested", "v1").await;
-    fixtures::push_docker_image(&pusher, "team/docker", "v1").await;
-    fixtures::push_schema1_image(&pusher, "team/legacy", "v1").await;
-    fixtures::push_artifacts(&pusher, "team/artifacts", Some(&stand.image.manifest)).await;
-    push_many_tags(&pusher, "team/huge", 10_000).await;
-    println!(
-        "lading: {}  registry: {host}  htpasswd registry (reader/secret): {}",
-        stand.lading.base_url(),
-        private.host()
-    );
-    let hold = std::env::var("LADING_HOLD_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(600);
-    tokio::time::sleep(Duration::from_secs(hold)).await;
 }

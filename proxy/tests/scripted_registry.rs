@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use lading_shared::Digest;
 use lading_shared::api::TagsResponse;
-use lading_testkit::{NextLink, ScriptedRegistry, TagScript};
+use lading_testkit::{BackgroundServer, NextLink, ScriptedRegistry, TagScript};
 use support::Lading;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -69,34 +69,10 @@ async fn refuses_pagination_links_to_another_host() {
 /// A registry that wants Basic auth and sends blobs to a CDN on another port, which records
 /// the headers it receives.
 struct CdnSetup {
-    registry: lading_testkit_server::Server,
-    cdn: lading_testkit_server::Server,
+    registry: BackgroundServer,
+    cdn: BackgroundServer,
     seen: Arc<Mutex<Vec<HeaderMap>>>,
     config_digest: Digest,
-}
-
-mod lading_testkit_server {
-    /// An axum app on a loopback port, on its own thread and runtime.
-    pub struct Server {
-        pub addr: std::net::SocketAddr,
-    }
-
-    pub fn start(app: axum::Router) -> Server {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        Server { addr }
-    }
 }
 
 #[derive(Clone)]
@@ -175,13 +151,17 @@ fn cdn_setup(redirect_to: Option<&str>) -> CdnSetup {
         redirect_to: Arc::new(Mutex::new(None)),
         seen: Arc::new(Mutex::new(Vec::new())),
     };
-    let cdn_server =
-        lading_testkit_server::start(Router::new().fallback(cdn).with_state(script.clone()));
-    *script.cdn.lock().unwrap() = format!("http://{}", cdn_server.addr);
+    let cdn_server = BackgroundServer::start(
+        "scripted-cdn",
+        Router::new().fallback(cdn).with_state(script.clone()),
+    );
+    *script.cdn.lock().unwrap() = format!("http://{}", cdn_server.addr());
     *script.redirect_to.lock().unwrap() =
-        redirect_to.map(|r| r.replace("CDN", &format!("http://{}", cdn_server.addr)));
-    let registry_server =
-        lading_testkit_server::start(Router::new().fallback(registry).with_state(script.clone()));
+        redirect_to.map(|r| r.replace("CDN", &format!("http://{}", cdn_server.addr())));
+    let registry_server = BackgroundServer::start(
+        "scripted-registry",
+        Router::new().fallback(registry).with_state(script.clone()),
+    );
     CdnSetup {
         registry: registry_server,
         cdn: cdn_server,
@@ -193,7 +173,10 @@ fn cdn_setup(redirect_to: Option<&str>) -> CdnSetup {
 #[tokio::test(flavor = "multi_thread")]
 async fn blob_redirect_to_cdn_drops_authorization() {
     let setup = cdn_setup(None);
-    let (registry, cdn) = (setup.registry.addr.to_string(), setup.cdn.addr.to_string());
+    let (registry, cdn) = (
+        setup.registry.addr().to_string(),
+        setup.cdn.addr().to_string(),
+    );
     let lading = Lading::allowing(&[&registry, &cdn]);
     let answer = lading
         .image_as(&format!("{registry}/r/app:v1"), "user", "pw")
@@ -217,7 +200,10 @@ async fn blob_redirect_to_cdn_drops_authorization() {
 #[tokio::test(flavor = "multi_thread")]
 async fn redirect_loops_end_in_a_clear_error() {
     let setup = cdn_setup(Some("CDN/loop"));
-    let (registry, cdn) = (setup.registry.addr.to_string(), setup.cdn.addr.to_string());
+    let (registry, cdn) = (
+        setup.registry.addr().to_string(),
+        setup.cdn.addr().to_string(),
+    );
     let lading = Lading::allowing(&[&registry, &cdn]);
     let answer = lading
         .image_as(&format!("{registry}/r/app:v1"), "user", "pw")
@@ -241,7 +227,7 @@ async fn redirects_to_private_addresses_are_refused() {
     ] {
         let setup = cdn_setup(Some(target));
         // The CDN itself is not allow-listed here: loopback is private like the rest.
-        let registry = setup.registry.addr.to_string();
+        let registry = setup.registry.addr().to_string();
         let lading = Lading::allowing(&[&registry]);
         let answer = lading
             .image_as(&format!("{registry}/r/app:v1"), "user", "pw")

@@ -38,6 +38,7 @@ pub use lading::LadingProcess;
 pub use pusher::Pusher;
 pub use registry::{HTPASSWD_REALM, REGISTRY_BIN, Registry};
 pub use scripted::{Canned, FOREIGN_HOST, JUNK_DIGEST, NextLink, ScriptedRegistry, TagScript};
+pub use server::BackgroundServer;
 pub use token_server::{
     DEFAULT_EXPIRES_IN, ISSUER, SERVICE, TokenPolicy, TokenRequest, TokenServer,
 };

@@ -10,14 +10,14 @@ use std::thread::JoinHandle;
 use axum::Router;
 use tokio::sync::oneshot;
 
-pub(crate) struct BackgroundServer {
+pub struct BackgroundServer {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl BackgroundServer {
-    pub(crate) fn start(name: &str, router: Router) -> Self {
+    pub fn start(name: &str, router: Router) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap_or_else(|e| panic!("{name}: cannot bind 127.0.0.1:0: {e}"));
         listener.set_nonblocking(true).expect("set_nonblocking");
@@ -52,7 +52,7 @@ impl BackgroundServer {
         }
     }
 
-    pub(crate) fn addr(&self) -> SocketAddr {
+    pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 }
