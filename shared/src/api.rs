@@ -290,19 +290,28 @@ impl ErrorCode {
 /// Parses a registry error body leniently: anything that is not the spec's shape yields
 /// no entries rather than an error.
 pub fn parse_registry_errors(body: &[u8]) -> Vec<RegistryError> {
+    // Entry by entry: one odd entry (no `code`, a numeric message) must not hide the others.
     #[derive(Deserialize)]
     struct Body {
         #[serde(default)]
-        errors: Vec<RegistryError>,
+        errors: Option<Vec<serde_json::Value>>,
     }
     serde_json::from_slice::<Body>(body)
-        .map(|b| b.errors)
+        .ok()
+        .and_then(|b| b.errors)
         .unwrap_or_default()
+        .into_iter()
+        .filter_map(|entry| serde_json::from_value(entry).ok())
+        .collect()
 }
 
 /// Only `http:` and `https:` URLs may become links; everything else is shown as text.
 pub fn is_linkable_url(text: &str) -> bool {
-    let lower = text.trim_start().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://"))
-        && !text.contains(char::is_whitespace)
+    let lower = text.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    // A host must follow the scheme: `https://` or `http:///x` is not a link anywhere.
+    rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+        && !text.contains(|c: char| c.is_whitespace() || c.is_control())
 }

@@ -83,6 +83,15 @@ fn registry_errors_from_the_spec_body() {
 }
 
 #[test]
+fn one_odd_registry_error_entry_does_not_hide_the_others() {
+    let body = br#"{"errors":[{"message":"no code"},{"code":"DENIED","message":"go away"},{"code":"X","message":7},"text"]}"#;
+    let errors = parse_registry_errors(body);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].code, ErrorCode::Denied);
+    assert!(parse_registry_errors(br#"{"errors":null}"#).is_empty());
+}
+
+#[test]
 fn registry_errors_from_junk_are_empty() {
     let junk: [&[u8]; 7] = [
         b"",
@@ -121,6 +130,9 @@ fn only_http_and_https_become_links() {
         ("//evil.example/x", false),
         ("ftp://example.com/x", false),
         ("https://example.com/a b", false),
+        ("https://", false),
+        ("http:///etc/passwd", false),
+        ("https://example.com/\u{0}x", false),
         ("", false),
     ];
     for (text, linkable) in cases {
