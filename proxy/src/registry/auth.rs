@@ -13,7 +13,7 @@ use super::Session;
 use super::challenge::{self, Challenge};
 use super::credentials::Credentials;
 use super::token::{self, MAX_TOKEN_BODY, Token, TokenKey};
-use super::transport::{error_body, read_capped, retry_after};
+use super::transport::read_capped;
 use crate::error::{Fetching, ProxyError};
 
 /// An Authorization value and whether it came from the cache (a cached token may be stale).
@@ -110,15 +110,7 @@ impl Session {
                 ))
             })?
         } else {
-            let retry = retry_after(response.headers());
-            let body = error_body(response).await;
-            return Err(ProxyError::from_upstream(
-                status.as_u16(),
-                retry,
-                &body,
-                &self.registry,
-                Fetching::Ping,
-            ));
+            return Err(self.upstream_failure(response, Fetching::Ping).await);
         };
         let challenge = strip(&challenge);
         self.upstream
@@ -210,15 +202,7 @@ impl Session {
         };
         let status = response.status();
         if !status.is_success() {
-            let retry = retry_after(response.headers());
-            let body = error_body(response).await;
-            let mut error = ProxyError::from_upstream(
-                status.as_u16(),
-                retry,
-                &body,
-                &self.registry,
-                Fetching::Token,
-            );
+            let mut error = self.upstream_failure(response, Fetching::Token).await;
             if let ProxyError::Upstream { message, kind, .. } = &mut error
                 && *kind == lading_shared::api::ErrorKind::Unauthorized
             {

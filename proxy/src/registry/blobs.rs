@@ -8,7 +8,7 @@ use reqwest::{Method, Response};
 use url::Url;
 
 use super::Session;
-use super::transport::{error_body, read_capped, retry_after};
+use super::transport::read_capped;
 use crate::error::{Fetching, ProxyError};
 
 /// Registries redirect once (to a CDN), sometimes twice; more is a loop or an attack.
@@ -55,15 +55,7 @@ impl Session {
         }
         let status = response.status();
         if !status.is_success() {
-            let retry = retry_after(response.headers());
-            let body = error_body(response).await;
-            return Err(ProxyError::from_upstream(
-                status.as_u16(),
-                retry,
-                &body,
-                &self.registry,
-                Fetching::Blob,
-            ));
+            return Err(self.upstream_failure(response, Fetching::Blob).await);
         }
         Ok(response)
     }

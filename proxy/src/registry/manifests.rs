@@ -12,7 +12,7 @@ use lading_shared::manifest::{MAX_MANIFEST_BYTES, manifest_digest};
 use lading_shared::media_type::MANIFEST_ACCEPT;
 use reqwest::{Method, StatusCode};
 
-use super::transport::{error_body, header_string, read_capped, retry_after};
+use super::transport::{header_string, read_capped, retry_after};
 use super::{RawManifest, Session};
 use crate::error::{Fetching, ProxyError};
 
@@ -79,15 +79,7 @@ impl Session {
             .await?;
         let status = response.status();
         if !status.is_success() {
-            let retry = retry_after(response.headers());
-            let body = error_body(response).await;
-            return Err(ProxyError::from_upstream(
-                status.as_u16(),
-                retry,
-                &body,
-                &self.registry,
-                Fetching::Manifest,
-            ));
+            return Err(self.upstream_failure(response, Fetching::Manifest).await);
         }
         let content_type = header_string(response.headers(), "content-type");
         let header_digest = header_string(response.headers(), DOCKER_CONTENT_DIGEST);

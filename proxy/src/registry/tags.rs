@@ -12,7 +12,7 @@ use url::Url;
 
 use super::Session;
 use super::blobs::same_origin;
-use super::transport::{error_body, read_capped, retry_after};
+use super::transport::read_capped;
 use crate::error::{Fetching, ProxyError};
 
 /// Asked for per page (a hint; many registries ignore it).
@@ -64,15 +64,7 @@ impl Session {
                 .await?;
             let status = response.status();
             if !status.is_success() {
-                let retry = retry_after(response.headers());
-                let body = error_body(response).await;
-                return Err(ProxyError::from_upstream(
-                    status.as_u16(),
-                    retry,
-                    &body,
-                    &self.registry,
-                    Fetching::Tags,
-                ));
+                return Err(self.upstream_failure(response, Fetching::Tags).await);
             }
             let next = next_link(response.headers(), &url)?;
             let body = read_capped(response, MAX_TAGS_PAGE_BYTES, "tag list page").await?;

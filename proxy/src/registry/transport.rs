@@ -10,7 +10,7 @@ use reqwest::{Method, Response};
 use url::Url;
 
 use super::Session;
-use crate::error::ProxyError;
+use crate::error::{Fetching, ProxyError};
 use crate::guard::{Guard, GuardError};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -153,6 +153,16 @@ pub async fn read_capped(
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+impl Session {
+    /// What an unsuccessful upstream answer means, with the registry's own error codes.
+    pub async fn upstream_failure(&self, response: Response, fetching: Fetching) -> ProxyError {
+        let status = response.status().as_u16();
+        let retry = retry_after(response.headers());
+        let body = error_body(response).await;
+        ProxyError::from_upstream(status, retry, &body, &self.registry, fetching)
+    }
 }
 
 /// Reads an error body for its registry error codes, at most [`MAX_ERROR_BODY`] bytes.
