@@ -10,6 +10,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
 use lading_shared::api::{HEALTH_PATH, IMAGE_PATH, TAGS_PATH};
 use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -32,7 +33,9 @@ pub fn router(state: AppState) -> Router {
         .route(IMAGE_PATH, get(image::get_image))
         .route(TAGS_PATH, get(tags::list_tags))
         .route("/api/{*rest}", get(health::unknown_api))
-        .fallback(frontend::get_asset)
+        // The app's wasm shrinks to 40% gzipped; API answers stay uncompressed (small, and
+        // later endpoints stream blobs that are compressed already).
+        .fallback_service(get(frontend::get_asset).layer(CompressionLayer::new()))
         .with_state(state)
         .layer(
             ServiceBuilder::new()

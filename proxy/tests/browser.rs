@@ -272,6 +272,22 @@ async fn the_page_is_served_under_a_strict_content_security_policy() {
         "dist/index.html is the built app"
     );
     assert!(!html.contains("<script>"), "no inline script in the page");
+
+    // The wasm is served compressed, with the type browsers need to stream-compile it.
+    let wasm_path = html
+        .split("data-wasm=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page names its wasm");
+    let wasm = reqwest::Client::new()
+        .get(stand.url(wasm_path.trim_start_matches('/')))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("GET the wasm");
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(wasm.headers()["content-encoding"], "gzip");
 }
 
 #[tokio::test(flavor = "multi_thread")]
