@@ -1,0 +1,398 @@
+//! Inside the layers: the API for layer listings, the merged filesystem, single files, blob
+//! downloads and image export, and the pure logic both sides need (compression sniffing,
+//! whiteouts, path normalisation, merging layers in order).
+//!
+//! Listings travel as NDJSON (one [`ListingEvent`] per line) so the first entries reach the
+//! page while the rest of a large layer is still being read.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ApiError, Exchange};
+use crate::digest::Digest;
+
+/// `GET /api/layer?ref=REFERENCE&digest=LAYER` → NDJSON [`ListingEvent`]s for one layer.
+/// `ref` names the image (a tag or digest of an image manifest, or of an index together with
+/// `platform`); the layer must be one of its layers.
+pub const LAYER_PATH: &str = "/api/layer";
+/// `GET /api/merged?ref=REFERENCE` → NDJSON [`ListingEvent`]s for the merged filesystem:
+/// every layer is listed (from cache when possible), then the merge is sent as entries whose
+/// [`Entry::layer`] says which layer last wrote them.
+pub const MERGED_PATH: &str = "/api/merged";
+/// `GET /api/file?ref=REFERENCE&path=/p[&digest=LAYER][&preview=BYTES]` → one file's bytes.
+/// Without `digest` the path is looked up in the merged filesystem. With `preview` the answer
+/// is a JSON [`FilePreview`] holding at most that many bytes; without it, the exact bytes as a
+/// download (`Content-Disposition: attachment`).
+pub const FILE_PATH: &str = "/api/file";
+/// `GET /api/blob?ref=REFERENCE&digest=BLOB` → the blob as stored, streamed, digest-verified
+/// (a mismatch aborts the stream). `Range` is passed through.
+pub const BLOB_PATH: &str = "/api/blob";
+/// `GET /api/export?ref=REFERENCE[&platform=DIGEST]` → one image as a tar that is both an OCI
+/// image layout and `docker load`-able, streamed.
+pub const EXPORT_PATH: &str = "/api/export";
+
+/// Query of [`LAYER_PATH`], [`MERGED_PATH`], [`FILE_PATH`], [`BLOB_PATH`], [`EXPORT_PATH`].
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LayerQuery {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// A layer (or blob) digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    /// For a `ref` that names an index: the digest of the platform image to use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// A path inside the image, for [`FILE_PATH`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// For [`FILE_PATH`]: answer a JSON [`FilePreview`] of at most this many bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<u64>,
+}
+
+/// How a layer blob is compressed, by its first bytes (media types lie).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compression {
+    Gzip,
+    Zstd,
+    /// An uncompressed tar.
+    None,
+    /// Neither gzip, zstd nor tar: not listable.
+    Unknown,
+}
+
+impl Compression {
+    /// Sniffs the first bytes of a blob (at least 262 for tar; fewer may say `Unknown`).
+    pub fn sniff(head: &[u8]) -> Compression {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else if head.len() >= 262 && &head[257..262] == b"ustar" {
+            Compression::None
+        } else if head.len() >= 512 && head[..512].iter().all(|&b| b == 0) {
+            // An empty tar is two zero blocks.
+            Compression::None
+        } else {
+            Compression::Unknown
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::None => "uncompressed",
+            Compression::Unknown => "unknown",
+        }
+    }
+}
+
+/// The kind of a tar entry, with whiteouts already recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    Hardlink,
+    CharDevice,
+    BlockDevice,
+    Fifo,
+    /// `.wh.NAME`: NAME (from lower layers) is deleted. [`Entry::path`] is NAME's path.
+    Whiteout,
+    /// `.wh..wh..opq`: the directory's contents from lower layers are hidden.
+    /// [`Entry::path`] is the directory's path.
+    OpaqueWhiteout,
+    Other,
+}
+
+/// One entry of a layer (or of the merged filesystem).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Normalised absolute path: `/etc/passwd` (no `./`, no trailing `/`, `/` for the root).
+    pub path: String,
+    pub kind: EntryKind,
+    /// Permission and special bits (`0o4755`), without the file-type bits.
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gname: Option<String>,
+    pub size: u64,
+    /// Seconds since the epoch.
+    pub mtime: i64,
+    /// Symlink target as written, or hard-link target as a normalised absolute path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// In a merged listing: index (0 = bottom) of the layer that last wrote this path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<usize>,
+    /// In a merged listing with history: this entry was deleted or overwritten by a later
+    /// layer (`Some(index of that layer)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_by: Option<usize>,
+}
+
+/// One line of a listing stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ListingEvent {
+    /// First line: what is being listed.
+    Start {
+        /// The layers being read, bottom first (one for a layer listing).
+        layers: Vec<LayerInfo>,
+        /// Sum of the compressed sizes to read (0 when every listing is cached).
+        total_bytes: u64,
+    },
+    /// A batch of entries, in archive order (layer listing) or path order (merged).
+    Entries { entries: Vec<Entry> },
+    /// Compressed bytes read so far, of `total_bytes`.
+    Progress { read_bytes: u64 },
+    /// Last line of a successful listing.
+    Done(ListingSummary),
+    /// Last line of a failed listing (entries sent before it stand).
+    Error(ApiError),
+}
+
+/// A layer as the listing saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerInfo {
+    pub digest: Digest,
+    /// Compressed size from the manifest.
+    pub size: u64,
+    pub media_type: String,
+    /// Sniffed from the bytes; `None` until read (or when served from cache without reading).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<Compression>,
+    /// The listing came from the proxy's cache: no bytes were fetched.
+    pub cached: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListingSummary {
+    pub entries: u64,
+    /// Uncompressed tar bytes read.
+    pub uncompressed_bytes: u64,
+    /// Every byte read hashed to the layer digest(s).
+    pub verified: bool,
+    pub trace: Vec<Exchange>,
+}
+
+/// What `/api/file?…&preview=N` answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilePreview {
+    /// The entry asked for (after following symlinks, see `resolved_from`).
+    pub entry: Entry,
+    /// Index of the layer the bytes came from (bottom = 0).
+    pub layer: usize,
+    pub layer_digest: Digest,
+    /// The symlinks followed to reach `entry`, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved_from: Vec<String>,
+    /// The first bytes of the file, base64 (standard alphabet).
+    pub content_base64: String,
+    /// The file is longer than what was sent.
+    pub truncated: bool,
+    /// Compressed bytes fetched from the registry to answer (0 when cached).
+    pub fetched_bytes: u64,
+    pub trace: Vec<Exchange>,
+}
+
+/// Tar paths (`./usr/bin/`, `usr//bin`, `/usr/bin/.`) as one absolute form: `/usr/bin`.
+/// `..` never climbs above the root.
+pub fn normalize_path(raw: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in raw.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{}", parts.join("/"))
+    }
+}
+
+/// The parent directory of a normalised path (`/` for top-level entries and the root).
+pub fn parent(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(0) | None => "/",
+        Some(i) => &path[..i],
+    }
+}
+
+/// The last component of a normalised path.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+const WHITEOUT_PREFIX: &str = ".wh.";
+const OPAQUE_MARKER: &str = ".wh..wh..opq";
+
+/// Recognises a whiteout by its normalised path: `(kind, path it applies to)`.
+pub fn whiteout(path: &str) -> Option<(EntryKind, String)> {
+    let name = file_name(path);
+    let dir = parent(path);
+    if name == OPAQUE_MARKER {
+        Some((EntryKind::OpaqueWhiteout, dir.to_owned()))
+    } else {
+        let target = name.strip_prefix(WHITEOUT_PREFIX)?;
+        (!target.is_empty()).then(|| (EntryKind::Whiteout, join(dir, target)))
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir == "/" {
+        format!("/{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+fn is_under(path: &str, dir: &str) -> bool {
+    dir == "/"
+        || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
+}
+
+/// Applies layers in order (bottom first), as a container runtime does: a later entry
+/// replaces an earlier one at the same path, a whiteout deletes a path and everything below
+/// it, an opaque whiteout hides everything a lower layer put below its directory, and
+/// replacing a directory with a non-directory drops the directory's contents.
+///
+/// Returns the visible entries in path order, each with [`Entry::layer`] set; with
+/// `keep_hidden`, deleted and overwritten entries are included too, with
+/// [`Entry::hidden_by`] naming the layer that hid them. Whiteout entries themselves are not
+/// part of the result.
+pub fn merge_layers(layers: &[Vec<Entry>], keep_hidden: bool) -> Vec<Entry> {
+    use std::collections::BTreeMap;
+    let mut visible: BTreeMap<String, Entry> = BTreeMap::new();
+    let mut hidden: Vec<Entry> = Vec::new();
+    for (index, entries) in layers.iter().enumerate() {
+        // Whiteouts and opaque markers apply to lower layers only, so collect them first:
+        // an opaque directory may list its new contents before or after the marker.
+        let mut removals: Vec<(String, bool)> = Vec::new(); // (path, contents only)
+        for entry in entries {
+            match entry.kind {
+                EntryKind::Whiteout => removals.push((entry.path.clone(), false)),
+                EntryKind::OpaqueWhiteout => removals.push((entry.path.clone(), true)),
+                _ => {}
+            }
+        }
+        for (path, contents_only) in removals {
+            let doomed: Vec<String> = visible
+                .range(path.clone()..)
+                .map(|(p, _)| p)
+                .take_while(|p| *p == &path || p.starts_with(&path))
+                .filter(|p| (!contents_only && *p == &path) || is_under(p, &path))
+                .cloned()
+                .collect();
+            for p in doomed {
+                if let Some(mut gone) = visible.remove(&p)
+                    && keep_hidden
+                {
+                    gone.hidden_by = Some(index);
+                    hidden.push(gone);
+                }
+            }
+        }
+        for entry in entries {
+            if matches!(entry.kind, EntryKind::Whiteout | EntryKind::OpaqueWhiteout) {
+                continue;
+            }
+            let mut entry = entry.clone();
+            entry.layer = Some(index);
+            entry.hidden_by = None;
+            if let Some(previous) = visible.get(&entry.path) {
+                // A directory over a directory keeps the lower one's contents.
+                let replaces_dir = previous.kind == EntryKind::Dir && entry.kind != EntryKind::Dir;
+                if replaces_dir {
+                    let below: Vec<String> = visible
+                        .range(entry.path.clone()..)
+                        .map(|(p, _)| p)
+                        .take_while(|p| p.starts_with(&entry.path))
+                        .filter(|p| is_under(p, &entry.path))
+                        .cloned()
+                        .collect();
+                    for p in below {
+                        if let Some(mut gone) = visible.remove(&p)
+                            && keep_hidden
+                        {
+                            gone.hidden_by = Some(index);
+                            hidden.push(gone);
+                        }
+                    }
+                }
+            }
+            if let Some(mut previous) = visible.insert(entry.path.clone(), entry)
+                && keep_hidden
+            {
+                previous.hidden_by = Some(index);
+                hidden.push(previous);
+            }
+        }
+    }
+    let mut result: Vec<Entry> = visible.into_values().collect();
+    if keep_hidden {
+        result.extend(hidden);
+        // Per path: the visible entry first, then what it hid, most recent first.
+        result.sort_by(|a, b| {
+            a.path
+                .cmp(&b.path)
+                .then(b.hidden_by.is_none().cmp(&a.hidden_by.is_none()))
+                .then(b.layer.cmp(&a.layer))
+        });
+    }
+    result
+}
+
+/// Resolves `path` through symlinks within the merged filesystem `lookup`, at most 40 hops
+/// (as Linux does). Relative targets resolve against the link's directory; absolute ones
+/// against the image root, never the host. Returns the final path and the links followed,
+/// or `None` for a loop or a dangling link.
+pub fn resolve_symlinks<'a>(
+    path: &str,
+    lookup: impl Fn(&str) -> Option<&'a Entry>,
+) -> Option<(String, Vec<String>)> {
+    let mut followed = Vec::new();
+    let mut current = normalize_path(path);
+    for _ in 0..40 {
+        // Resolve each directory component too: /lib -> usr/lib makes /lib/x /usr/lib/x.
+        let mut resolved = String::from("/");
+        let mut changed = false;
+        let components: Vec<&str> = current.split('/').filter(|c| !c.is_empty()).collect();
+        for (i, component) in components.iter().enumerate() {
+            let candidate = join(&resolved, component);
+            match lookup(&candidate) {
+                Some(entry) if entry.kind == EntryKind::Symlink => {
+                    let target = entry.link.as_deref().unwrap_or("");
+                    let base = if target.starts_with('/') {
+                        "/"
+                    } else {
+                        parent(&candidate)
+                    };
+                    let rest = components[i + 1..].join("/");
+                    followed.push(candidate.clone());
+                    current = normalize_path(&format!("{base}/{target}/{rest}"));
+                    changed = true;
+                    break;
+                }
+                Some(_) => resolved = candidate,
+                // Tars often omit directory entries: a missing directory is implied.
+                None if i + 1 < components.len() => resolved = candidate,
+                None => return None,
+            }
+        }
+        if !changed {
+            return Some((current, followed));
+        }
+    }
+    None
+}

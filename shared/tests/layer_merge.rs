@@ -1,0 +1,234 @@
+//! Layers applied in order as a container runtime applies them: replacement, whiteouts,
+//! opaque directories, a directory replaced by a file; symlink resolution inside the image.
+
+use lading_shared::layer::{
+    Compression, Entry, EntryKind, merge_layers, normalize_path, resolve_symlinks, whiteout,
+};
+
+fn entry(path: &str, kind: EntryKind) -> Entry {
+    Entry {
+        path: path.into(),
+        kind,
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        uname: None,
+        gname: None,
+        size: 0,
+        mtime: 0,
+        link: None,
+        layer: None,
+        hidden_by: None,
+    }
+}
+
+fn file(path: &str) -> Entry {
+    entry(path, EntryKind::File)
+}
+
+fn dir(path: &str) -> Entry {
+    entry(path, EntryKind::Dir)
+}
+
+fn link(path: &str, target: &str) -> Entry {
+    Entry {
+        link: Some(target.into()),
+        ..entry(path, EntryKind::Symlink)
+    }
+}
+
+fn paths(entries: &[Entry]) -> Vec<(String, Option<usize>, Option<usize>)> {
+    entries
+        .iter()
+        .map(|e| (e.path.clone(), e.layer, e.hidden_by))
+        .collect()
+}
+
+fn visible(entries: &[Entry]) -> Vec<(&str, usize)> {
+    entries
+        .iter()
+        .map(|e| (e.path.as_str(), e.layer.unwrap()))
+        .collect()
+}
+
+#[test]
+fn tar_paths_normalise() {
+    for (raw, want) in [
+        ("./usr/bin/", "/usr/bin"),
+        ("usr//bin", "/usr/bin"),
+        ("/usr/bin/.", "/usr/bin"),
+        ("./", "/"),
+        ("", "/"),
+        ("../../etc/passwd", "/etc/passwd"),
+        ("a/../../b", "/b"),
+        ("ünïcode/файл", "/ünïcode/файл"),
+    ] {
+        assert_eq!(normalize_path(raw), want, "{raw:?}");
+    }
+}
+
+#[test]
+fn whiteouts_are_recognised() {
+    assert_eq!(
+        whiteout("/etc/.wh.motd"),
+        Some((EntryKind::Whiteout, "/etc/motd".into()))
+    );
+    assert_eq!(
+        whiteout("/.wh.tmp"),
+        Some((EntryKind::Whiteout, "/tmp".into()))
+    );
+    assert_eq!(
+        whiteout("/var/cache/.wh..wh..opq"),
+        Some((EntryKind::OpaqueWhiteout, "/var/cache".into()))
+    );
+    assert_eq!(whiteout("/etc/motd"), None);
+    assert_eq!(whiteout("/etc/.wh."), None);
+    assert_eq!(whiteout("/etc/wh.x"), None);
+}
+
+#[test]
+fn later_layers_replace_and_whiteouts_delete() {
+    let layers = vec![
+        vec![
+            dir("/etc"),
+            file("/etc/motd"),
+            file("/etc/passwd"),
+            dir("/tmp"),
+            file("/tmp/a"),
+        ],
+        vec![
+            file("/etc/passwd"),
+            entry("/etc/motd", EntryKind::Whiteout),
+            entry("/tmp", EntryKind::Whiteout),
+        ],
+    ];
+    let merged = merge_layers(&layers, false);
+    assert_eq!(visible(&merged), [("/etc", 0), ("/etc/passwd", 1)]);
+
+    let history = merge_layers(&layers, true);
+    assert_eq!(
+        paths(&history),
+        [
+            ("/etc".into(), Some(0), None),
+            ("/etc/motd".into(), Some(0), Some(1)),
+            ("/etc/passwd".into(), Some(1), None),
+            ("/etc/passwd".into(), Some(0), Some(1)),
+            ("/tmp".into(), Some(0), Some(1)),
+            ("/tmp/a".into(), Some(0), Some(1)),
+        ]
+    );
+}
+
+#[test]
+fn opaque_directories_hide_lower_contents_but_keep_their_own() {
+    let layers = vec![
+        vec![
+            dir("/var"),
+            dir("/var/cache"),
+            file("/var/cache/old"),
+            file("/var/cached"),
+        ],
+        // The new content may come before the marker in the archive.
+        vec![
+            file("/var/cache/new"),
+            entry("/var/cache", EntryKind::OpaqueWhiteout),
+            dir("/var/cache"),
+        ],
+    ];
+    let merged = merge_layers(&layers, false);
+    assert_eq!(
+        visible(&merged),
+        [
+            ("/var", 0),
+            ("/var/cache", 1),
+            ("/var/cache/new", 1),
+            ("/var/cached", 0)
+        ]
+    );
+}
+
+#[test]
+fn a_file_over_a_directory_drops_its_contents() {
+    let layers = vec![
+        vec![
+            dir("/opt"),
+            dir("/opt/app"),
+            file("/opt/app/bin"),
+            file("/opt/apple"),
+        ],
+        vec![file("/opt/app")],
+        vec![dir("/opt/app"), file("/opt/app/new")],
+    ];
+    let merged = merge_layers(&layers, false);
+    assert_eq!(
+        visible(&merged),
+        [
+            ("/opt", 0),
+            ("/opt/app", 2),
+            ("/opt/app/new", 2),
+            ("/opt/apple", 0)
+        ]
+    );
+}
+
+#[test]
+fn a_directory_over_a_directory_keeps_lower_contents() {
+    let layers = vec![
+        vec![dir("/usr"), file("/usr/a")],
+        vec![dir("/usr"), file("/usr/b")],
+    ];
+    assert_eq!(
+        visible(&merge_layers(&layers, false)),
+        [("/usr", 1), ("/usr/a", 0), ("/usr/b", 1)]
+    );
+}
+
+#[test]
+fn symlinks_resolve_inside_the_image() {
+    let layers = vec![vec![
+        dir("/usr"),
+        dir("/usr/lib"),
+        file("/usr/lib/libc.so"),
+        link("/lib", "usr/lib"),
+        link("/usr/lib/libc.so.6", "libc.so"),
+        link("/abs", "/usr/lib/libc.so.6"),
+        link("/escape", "../../../../usr/lib/libc.so"),
+        link("/loop1", "loop2"),
+        link("/loop2", "loop1"),
+        link("/dangling", "nowhere"),
+        file("/implied/dir/file"),
+    ]];
+    let merged = merge_layers(&layers, false);
+    let lookup = |p: &str| merged.iter().find(|e| e.path == p);
+    let resolve = |p: &str| resolve_symlinks(p, lookup).map(|(path, _)| path);
+    assert_eq!(
+        resolve("/lib/libc.so.6").as_deref(),
+        Some("/usr/lib/libc.so")
+    );
+    assert_eq!(resolve("/abs").as_deref(), Some("/usr/lib/libc.so"));
+    assert_eq!(resolve("/escape").as_deref(), Some("/usr/lib/libc.so"));
+    assert_eq!(
+        resolve("/implied/dir/file").as_deref(),
+        Some("/implied/dir/file")
+    );
+    assert_eq!(resolve("/loop1"), None);
+    assert_eq!(resolve("/dangling"), None);
+    let (_, followed) = resolve_symlinks("/lib/libc.so.6", lookup).unwrap();
+    assert_eq!(followed, ["/lib", "/usr/lib/libc.so.6"]);
+}
+
+#[test]
+fn compression_is_sniffed_from_bytes() {
+    assert_eq!(Compression::sniff(&[0x1f, 0x8b, 8, 0]), Compression::Gzip);
+    assert_eq!(
+        Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd, 0]),
+        Compression::Zstd
+    );
+    let mut tar = vec![0u8; 512];
+    tar[0] = b'a';
+    tar[257..262].copy_from_slice(b"ustar");
+    assert_eq!(Compression::sniff(&tar), Compression::None);
+    assert_eq!(Compression::sniff(&[0u8; 1024]), Compression::None);
+    assert_eq!(Compression::sniff(b"PK\x03\x04"), Compression::Unknown);
+    assert_eq!(Compression::sniff(b""), Compression::Unknown);
+}
