@@ -9,6 +9,7 @@ pub mod auth;
 pub mod blobs;
 pub mod challenge;
 pub mod credentials;
+pub mod image;
 pub mod manifests;
 pub mod tags;
 pub mod token;
