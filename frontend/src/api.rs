@@ -6,6 +6,7 @@ use gloo_net::http::Request;
 use lading_shared::api::{
     ApiError, CREDENTIALS_HEADER, ErrorKind, IMAGE_PATH, ImageResponse, TAGS_PATH, TagsResponse,
 };
+use lading_shared::layer::FilePreview;
 use serde::de::DeserializeOwned;
 
 use crate::format::encode_query_value;
@@ -28,43 +29,71 @@ pub async fn fetch_tags(
     get_json(&url, credentials).await
 }
 
+/// `GET /api/file?…&preview=N` (the URL from `layer_links::file_api_url`): a file's first
+/// bytes and facts.
+pub async fn fetch_file_preview(
+    url: &str,
+    credentials: Option<String>,
+) -> Result<FilePreview, ApiError> {
+    get_json(url, credentials).await
+}
+
 async fn get_json<T: DeserializeOwned>(
     url: &str,
     credentials: Option<String>,
 ) -> Result<T, ApiError> {
-    let mut request = Request::get(url).header("accept", "application/json");
+    let response = send(url, "application/json", credentials).await?;
+    let status = response.status();
+    let body = response.text().await.map_err(|e| cut_off(&e))?;
+    if response.ok() {
+        return serde_json::from_str(&body).map_err(|e| mismatch(&e));
+    }
+    Err(error_from_body(status, &body))
+}
+
+/// Sends a GET with the credentials header (if any) for the registry concerned.
+pub async fn send(
+    url: &str,
+    accept: &str,
+    credentials: Option<String>,
+) -> Result<gloo_net::http::Response, ApiError> {
+    let mut request = Request::get(url).header("accept", accept);
     if let Some(credentials) = credentials {
         request = request.header(CREDENTIALS_HEADER, &credentials);
     }
-    let response = request.send().await.map_err(|e| {
+    request.send().await.map_err(|e| {
         local_error(
             ErrorKind::Unreachable,
             format!("The Lading server could not be reached ({e}). Is it still running?"),
         )
-    })?;
-    let status = response.status();
-    let body = response.text().await.map_err(|e| {
-        local_error(
-            ErrorKind::Unreachable,
-            format!("The Lading server's answer was cut off ({e})."),
-        )
-    })?;
-    if response.ok() {
-        return serde_json::from_str(&body).map_err(|e| {
-            local_error(
-                ErrorKind::BadUpstream,
-                format!("The Lading server's answer does not match this page's version ({e}). Reload the page."),
-            )
-        });
-    }
-    // A proxy error carries the contract's body; anything else (a gateway in front of Lading,
-    // an old server) is reported by status.
-    Err(serde_json::from_str(&body).unwrap_or_else(|_| {
+    })
+}
+
+/// A proxy error carries the contract's body; anything else (a gateway in front of Lading,
+/// an old server) is reported by status.
+pub fn error_from_body(status: u16, body: &str) -> ApiError {
+    serde_json::from_str(body).unwrap_or_else(|_| {
         local_error(
             ErrorKind::Upstream,
             format!("The Lading server answered HTTP {status} without an explanation."),
         )
-    }))
+    })
+}
+
+pub fn cut_off(e: &dyn std::fmt::Display) -> ApiError {
+    local_error(
+        ErrorKind::Unreachable,
+        format!("The Lading server's answer was cut off ({e})."),
+    )
+}
+
+pub fn mismatch(e: &dyn std::fmt::Display) -> ApiError {
+    local_error(
+        ErrorKind::BadUpstream,
+        format!(
+            "The Lading server's answer does not match this page's version ({e}). Reload the page."
+        ),
+    )
 }
 
 /// An error that happened between the browser and the proxy: no registry was involved.

@@ -10,10 +10,16 @@ mod api;
 mod app;
 mod components;
 mod credentials;
+mod file_format;
 mod format;
+mod layer_links;
+mod listing_stream;
+mod name_filter;
+mod ndjson;
 mod pages;
 mod pretty_json;
 mod tag_order;
+mod tree;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -11,6 +11,7 @@
 pub mod error;
 pub mod extract;
 pub mod guard;
+pub mod layers;
 pub mod registry;
 pub mod routes;
 pub mod trace;

@@ -1,14 +1,18 @@
 //! Every route of the app, and the middleware around them.
 
+mod blob;
+mod export;
 mod frontend;
 mod health;
 mod image;
+mod layer;
 mod tags;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
 use lading_shared::api::{HEALTH_PATH, IMAGE_PATH, TAGS_PATH};
+use lading_shared::layer::{BLOB_PATH, EXPORT_PATH};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
@@ -32,6 +36,11 @@ pub fn router(state: AppState) -> Router {
         .route(HEALTH_PATH, get(health::get_health))
         .route(IMAGE_PATH, get(image::get_image))
         .route(TAGS_PATH, get(tags::list_tags))
+        .route(lading_shared::layer::LAYER_PATH, get(layer::list_layer))
+        .route(lading_shared::layer::MERGED_PATH, get(layer::list_merged))
+        .route(lading_shared::layer::FILE_PATH, get(layer::get_file))
+        .route(BLOB_PATH, get(blob::stream_blob))
+        .route(EXPORT_PATH, get(export::export_image))
         .route("/api/{*rest}", get(health::unknown_api))
         // The app's wasm shrinks to 40% gzipped; API answers stay uncompressed (small, and
         // later endpoints stream blobs that are compressed already).

@@ -16,6 +16,7 @@ pub mod api;
 pub mod config;
 pub mod descriptor;
 pub mod digest;
+pub mod glob;
 pub mod layer;
 pub mod manifest;
 pub mod media_type;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::digest_label::DigestLabel;
 use crate::format::{format_created, human_size};
+use crate::layer_links::{Source, listing_href};
 
 /// A layer as the history table needs it (schema 1 manifests carry no sizes).
 #[derive(Debug, Clone)]
@@ -15,7 +16,13 @@ pub struct LayerRef {
 }
 
 #[component]
-pub fn HistoryTable(rows: Vec<HistoryRow>, layers: Vec<LayerRef>) -> impl IntoView {
+pub fn HistoryTable(
+    rows: Vec<HistoryRow>,
+    layers: Vec<LayerRef>,
+    /// The (pinned) image reference, when its layers can be browsed.
+    #[prop(optional)]
+    image: Option<String>,
+) -> impl IntoView {
     let steps = rows.len();
     let empty = rows.iter().filter(|r| r.empty_layer).count();
     let caption = format!(
@@ -23,16 +30,19 @@ pub fn HistoryTable(rows: Vec<HistoryRow>, layers: Vec<LayerRef>) -> impl IntoVi
         if steps == 1 { "" } else { "s" },
         steps - empty
     );
-    let body = rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let layer = row
-                .layer
-                .and_then(|n| layers.get(n).cloned().map(|l| (n, l)));
-            view! { <HistoryLine number=i + 1 row layer /> }
-        })
-        .collect_view();
+    let body =
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let layer = row
+                    .layer
+                    .and_then(|n| layers.get(n).cloned().map(|l| (n, l)));
+                let href = layer.as_ref().zip(image.as_ref()).map(|((_, l), image)| {
+                    listing_href(image, &Source::Layer(l.digest.to_string()))
+                });
+                view! { <HistoryLine number=i + 1 row layer href /> }
+            })
+            .collect_view();
     view! {
         <section class="card">
             <h2>"History"</h2>
@@ -56,7 +66,12 @@ pub fn HistoryTable(rows: Vec<HistoryRow>, layers: Vec<LayerRef>) -> impl IntoVi
 }
 
 #[component]
-fn HistoryLine(number: usize, row: HistoryRow, layer: Option<(usize, LayerRef)>) -> impl IntoView {
+fn HistoryLine(
+    number: usize,
+    row: HistoryRow,
+    layer: Option<(usize, LayerRef)>,
+    href: Option<String>,
+) -> impl IntoView {
     let created = row
         .created
         .as_deref()
@@ -70,7 +85,7 @@ fn HistoryLine(number: usize, row: HistoryRow, layer: Option<(usize, LayerRef)>)
     let (size, layer_cell) = match layer {
         Some((n, layer)) => (
             layer.size.map(human_size).unwrap_or_else(|| "—".to_string()),
-            view! { <span class="muted small">{format!("#{} ", n + 1)}</span> <DigestLabel digest=layer.digest /> }.into_any(),
+            view! { <span class="muted small">{format!("#{} ", n + 1)}</span> {layer_label(layer.digest, href)} }.into_any(),
         ),
         None if row.empty_layer => (
             String::new(),
@@ -92,5 +107,13 @@ fn HistoryLine(number: usize, row: HistoryRow, layer: Option<(usize, LayerRef)>)
             <td class="num nowrap">{size}</td>
             <td class="nowrap">{layer_cell}</td>
         </tr>
+    }
+}
+
+/// A layer's digest, linked to its listing when the image's layers can be browsed.
+fn layer_label(digest: Digest, href: Option<String>) -> AnyView {
+    match href {
+        Some(href) => view! { <DigestLabel digest href /> }.into_any(),
+        None => view! { <DigestLabel digest /> }.into_any(),
     }
 }

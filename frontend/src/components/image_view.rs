@@ -15,12 +15,14 @@ use crate::format::{human_size, image_href, media_type_label};
 
 #[component]
 pub fn ImageView(
+    /// Pinned to the manifest's digest: layer links must keep naming these layers.
     reference: Reference,
     manifest: ImageManifest,
     config: Option<ConfigBlob>,
     config_error: Option<String>,
 ) -> impl IntoView {
     let container = manifest.is_container_image();
+    let image = reference.to_string();
     let image_config = config.as_ref().and_then(|c| c.image.clone());
     let warnings = config_warnings(container, config.as_ref(), config_error);
     let annotations: Vec<(String, String)> = manifest
@@ -30,8 +32,8 @@ pub fn ImageView(
         .into_iter()
         .collect();
     let main = match image_config.filter(|_| container) {
-        Some(image) => {
-            let rows = history_rows(&image.history, &manifest.layers);
+        Some(image_config) => {
+            let rows = history_rows(&image_config.history, &manifest.layers);
             let layers = manifest
                 .layers
                 .iter()
@@ -41,8 +43,8 @@ pub fn ImageView(
                 })
                 .collect();
             view! {
-                <ConfigSummary config=image />
-                <HistoryTable rows layers />
+                <ConfigSummary config=image_config />
+                <HistoryTable rows layers image=image.clone() />
             }
             .into_any()
         }
@@ -56,7 +58,7 @@ pub fn ImageView(
             </div>
         })}
         {main}
-        <LayerTable layers=manifest.layers />
+        <LayerTable layers=manifest.layers image browsable=container />
         {(!annotations.is_empty()).then(|| view! {
             <section class="card"><h2>"Annotations"</h2><KeyValueTable entries=annotations /></section>
         })}

@@ -1,25 +1,49 @@
 //! The layers of a manifest, in order: media type, size, digest, and the download URLs of
-//! foreign layers.
+//! foreign layers. For a container image each layer links to its listing, beside the way
+//! into the merged filesystem and the downloads.
 
 use lading_shared::Descriptor;
 use leptos::prelude::*;
 
 use crate::components::digest_label::DigestLabel;
 use crate::components::key_value_table::Value;
+use crate::components::link::Link;
 use crate::format::{human_size, media_type_label};
+use crate::layer_links::{Source, blob_api_url, export_api_url, listing_href};
 
 #[component]
-pub fn LayerTable(layers: Vec<Descriptor>) -> impl IntoView {
+pub fn LayerTable(
+    layers: Vec<Descriptor>,
+    /// The image, pinned to its digest, so links keep naming these exact layers.
+    image: String,
+    /// Container image layers are filesystems; an artifact's "layers" may be anything.
+    browsable: bool,
+) -> impl IntoView {
     let total: u64 = layers.iter().map(|l| l.size).sum();
     let count = layers.len();
     let rows = layers
         .into_iter()
         .enumerate()
-        .map(|(i, layer)| view! { <LayerRow number=i + 1 layer /> })
+        .map(|(i, layer)| view! { <LayerRow number=i + 1 layer image=image.clone() browsable /> })
         .collect_view();
+    let actions = browsable.then(|| {
+        view! {
+            <nav class="actions" aria-label="Filesystem">
+                <Link href=listing_href(&image, &Source::Merged) class="button" testid="merged-link">
+                    "Browse merged filesystem"
+                </Link>
+                <a class="button" href=export_api_url(&image) download="" data-testid="export-link">
+                    "Export image (.tar)"
+                </a>
+            </nav>
+        }
+    });
     view! {
         <section class="card">
-            <h2>"Layers"</h2>
+            <div class="card-header">
+                <h2>"Layers"</h2>
+                {actions}
+            </div>
             <div class="table-wrap">
                 <table data-testid="layer-table">
                     <thead>
@@ -28,6 +52,7 @@ pub fn LayerTable(layers: Vec<Descriptor>) -> impl IntoView {
                             <th scope="col">"Media type"</th>
                             <th scope="col" class="num">"Size"</th>
                             <th scope="col">"Digest"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -37,7 +62,7 @@ pub fn LayerTable(layers: Vec<Descriptor>) -> impl IntoView {
                                 {format!("{count} layer{}", if count == 1 { "" } else { "s" })}
                             </th>
                             <td class="num" title=format!("{total} bytes")>{human_size(total)}</td>
-                            <td class="muted small">"compressed, as the registry stores them"</td>
+                            <td class="muted small" colspan="2">"compressed, as the registry stores them"</td>
                         </tr>
                     </tfoot>
                 </table>
@@ -47,9 +72,14 @@ pub fn LayerTable(layers: Vec<Descriptor>) -> impl IntoView {
 }
 
 #[component]
-fn LayerRow(number: usize, layer: Descriptor) -> impl IntoView {
+fn LayerRow(number: usize, layer: Descriptor, image: String, browsable: bool) -> impl IntoView {
     let kind = media_type_label(&layer.media_type);
     let urls = layer.urls.clone().unwrap_or_default();
+    let digest = layer.digest.to_string();
+    let listing = browsable.then(|| {
+        let href = listing_href(&image, &Source::Layer(digest.clone()));
+        view! { <Link href=href testid="layer-link">"Browse files"</Link> " · " }
+    });
     view! {
         <tr>
             <td class="num muted">{number}</td>
@@ -64,6 +94,10 @@ fn LayerRow(number: usize, layer: Descriptor) -> impl IntoView {
             </td>
             <td class="num" title=format!("{} bytes", layer.size)>{human_size(layer.size)}</td>
             <td><DigestLabel digest=layer.digest /></td>
+            <td class="nowrap small">
+                {listing}
+                <a href=blob_api_url(&image, &digest) download="">"Download layer"</a>
+            </td>
         </tr>
     }
 }

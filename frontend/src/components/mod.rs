@@ -1,5 +1,6 @@
 //! Reusable pieces of the pages, one component (and its private helpers) per file.
 
+pub mod breadcrumbs;
 pub mod config_summary;
 pub mod copy_button;
 pub mod digest_label;
@@ -12,6 +13,9 @@ pub mod index_view;
 pub mod key_value_table;
 pub mod layer_table;
 pub mod link;
+pub mod listing_row;
+pub mod listing_status;
+pub mod listing_tree;
 pub mod loading;
 pub mod platform_table;
 pub mod raw_json;

@@ -98,6 +98,7 @@ fn ImageBody(input: String, image: ImageResponse) -> impl IntoView {
     } else {
         notes
     };
+    let pinned = reference.pinned(&digest);
     let facts = HeaderFacts {
         kind,
         reference: reference.clone(),
@@ -112,7 +113,7 @@ fn ImageBody(input: String, image: ImageResponse) -> impl IntoView {
     let body = match manifest {
         Manifest::Index(index) => view! { <IndexView reference index children /> }.into_any(),
         Manifest::Image(manifest) => {
-            view! { <ImageView reference manifest config config_error /> }.into_any()
+            view! { <ImageView reference=pinned manifest config config_error /> }.into_any()
         }
         Manifest::Schema1(manifest) => view! { <Schema1View manifest /> }.into_any(),
     };

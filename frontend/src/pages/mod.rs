@@ -1,7 +1,9 @@
 //! One page per view; `app.rs` picks which from the URL.
 
+pub mod file_page;
 pub mod home_page;
 pub mod image_page;
+pub mod listing_page;
 pub mod not_found_page;
 pub mod tags_page;
 

@@ -33,13 +33,27 @@ impl Session {
         scopes: &[String],
         note: &str,
     ) -> Result<Response, ProxyError> {
+        self.send_with(method, url, request_headers(accept, &None), scopes, note)
+            .await
+    }
+
+    /// [`Session::send`] with extra request headers (`Range` for blobs); Authorization is
+    /// added here and must not be among them.
+    pub async fn send_with(
+        &self,
+        method: Method,
+        url: &Url,
+        headers: HeaderMap,
+        scopes: &[String],
+        note: &str,
+    ) -> Result<Response, ProxyError> {
         let challenge = self.challenge().await?;
         let auth = self.authorization(&challenge, scopes, false).await?;
         let response = self
             .exchange(
                 method.clone(),
                 url,
-                request_headers(accept, &auth.header),
+                with_auth(headers.clone(), &auth.header),
                 Some(note),
             )
             .await?;
@@ -73,7 +87,7 @@ impl Session {
         self.exchange(
             method,
             url,
-            request_headers(accept, &auth.header),
+            with_auth(headers, &auth.header),
             Some(&retry_note),
         )
         .await
@@ -294,6 +308,13 @@ fn request_headers(accept: Option<&str>, auth: &Option<HeaderValue>) -> HeaderMa
     if let Some(accept) = accept.and_then(|a| HeaderValue::from_str(a).ok()) {
         headers.insert(ACCEPT, accept);
     }
+    if let Some(auth) = auth {
+        headers.insert(AUTHORIZATION, auth.clone());
+    }
+    headers
+}
+
+fn with_auth(mut headers: HeaderMap, auth: &Option<HeaderValue>) -> HeaderMap {
     if let Some(auth) = auth {
         headers.insert(AUTHORIZATION, auth.clone());
     }

@@ -1,10 +1,12 @@
 //! Blobs: GET through the registry, then by hand through its redirects to a CDN, checking
-//! every hop and never sending the registry's Authorization to another host.
+//! every hop and never sending the registry's Authorization to another host. Foreign
+//! (non-distributable) layers come from their descriptor's `urls` the same way, never with
+//! Authorization at all.
 
 use bytes::Bytes;
-use lading_shared::Digest;
+use lading_shared::{Descriptor, Digest};
 use reqwest::header::{HeaderMap, LOCATION};
-use reqwest::{Method, Response};
+use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
 use super::Session;
@@ -13,6 +15,8 @@ use crate::error::{Fetching, ProxyError};
 
 /// Registries redirect once (to a CDN), sometimes twice; more is a loop or an attack.
 pub const MAX_REDIRECTS: usize = 5;
+/// A foreign layer lists a few mirrors at most; more are not tried.
+pub const MAX_FOREIGN_URLS: usize = 4;
 
 impl Session {
     /// Starts a blob download and follows redirects; the answer is a 2xx response.
@@ -21,11 +25,79 @@ impl Session {
         repository: &str,
         digest: &Digest,
     ) -> Result<Response, ProxyError> {
-        let scopes = [Session::pull_scope(repository)];
-        let mut url = self.url(&format!("/v2/{repository}/blobs/{digest}"));
-        let mut response = self
-            .send(Method::GET, &url, None, &scopes, "GET the blob")
+        let response = self
+            .request_blob(repository, digest, HeaderMap::new())
             .await?;
+        self.expect_blob(response).await
+    }
+
+    /// GETs a blob from the registry with `headers` (a `Range`) on every hop and follows
+    /// redirects; the final answer is returned whatever its status.
+    pub(super) async fn request_blob(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        headers: HeaderMap,
+    ) -> Result<Response, ProxyError> {
+        let scopes = [Session::pull_scope(repository)];
+        let url = self.url(&format!("/v2/{repository}/blobs/{digest}"));
+        let response = self
+            .send_with(Method::GET, &url, headers.clone(), &scopes, "GET the blob")
+            .await?;
+        self.follow_redirects(response, url, &headers, Some(&scopes), digest)
+            .await
+    }
+
+    /// GETs a foreign layer from the first of its `urls` that answers, with no
+    /// Authorization (the registry's credentials are not the URL owner's business).
+    pub(super) async fn request_foreign(
+        &self,
+        descriptor: &Descriptor,
+        headers: HeaderMap,
+    ) -> Result<Response, ProxyError> {
+        let urls = descriptor.urls.as_deref().unwrap_or_default();
+        let mut last = ProxyError::BadUpstream(format!(
+            "foreign layer {} lists no URL to fetch it from",
+            descriptor.digest
+        ));
+        for text in urls.iter().take(MAX_FOREIGN_URLS) {
+            let url = match Url::parse(text) {
+                Ok(url) => url,
+                Err(e) => {
+                    last = ProxyError::BadUpstream(format!("foreign layer URL {text:?}: {e}"));
+                    continue;
+                }
+            };
+            let note = "GET a foreign layer from its descriptor's urls (no Authorization sent)";
+            let answer = match self
+                .exchange(Method::GET, &url, headers.clone(), Some(note))
+                .await
+            {
+                Ok(response) => {
+                    self.follow_redirects(response, url, &headers, None, &descriptor.digest)
+                        .await
+                }
+                Err(error) => Err(error),
+            };
+            match answer {
+                Ok(response) if is_answer(response.status()) => return Ok(response),
+                Ok(response) => last = self.upstream_failure(response, Fetching::Blob).await,
+                Err(error) => last = error,
+            }
+        }
+        Err(last)
+    }
+
+    /// Follows up to [`MAX_REDIRECTS`] hops. With `scopes`, hops back to the registry carry
+    /// its auth; hops elsewhere never do.
+    async fn follow_redirects(
+        &self,
+        mut response: Response,
+        mut url: Url,
+        headers: &HeaderMap,
+        scopes: Option<&[String]>,
+        digest: &Digest,
+    ) -> Result<Response, ProxyError> {
         for hop in 1..=MAX_REDIRECTS + 1 {
             if !response.status().is_redirection() {
                 break;
@@ -37,27 +109,30 @@ impl Session {
                 )));
             }
             let next = redirect_target(&url, response.headers())?;
-            response = if same_origin(&next, &self.base) {
-                self.send(
-                    Method::GET,
-                    &next,
-                    None,
-                    &scopes,
-                    "follow redirect (same registry)",
-                )
-                .await?
-            } else {
-                let note = "follow redirect to another host (no Authorization sent)";
-                self.exchange(Method::GET, &next, HeaderMap::new(), Some(note))
-                    .await?
+            response = match scopes {
+                Some(scopes) if same_origin(&next, &self.base) => {
+                    let note = "follow redirect (same registry)";
+                    self.send_with(Method::GET, &next, headers.clone(), scopes, note)
+                        .await?
+                }
+                _ => {
+                    let note = "follow redirect to another host (no Authorization sent)";
+                    self.exchange(Method::GET, &next, headers.clone(), Some(note))
+                        .await?
+                }
             };
             url = next;
         }
-        let status = response.status();
-        if !status.is_success() {
-            return Err(self.upstream_failure(response, Fetching::Blob).await);
-        }
         Ok(response)
+    }
+
+    /// A 2xx answer, or the registry's failure typed.
+    async fn expect_blob(&self, response: Response) -> Result<Response, ProxyError> {
+        if response.status().is_success() {
+            Ok(response)
+        } else {
+            Err(self.upstream_failure(response, Fetching::Blob).await)
+        }
     }
 
     /// Downloads a small blob (a config) whole, up to `limit` bytes, and checks its digest.
@@ -80,6 +155,11 @@ impl Session {
         }
         Ok(bytes)
     }
+}
+
+/// A final answer for a blob request: success, or 416 (the caller explains a bad range).
+pub(super) fn is_answer(status: StatusCode) -> bool {
+    status.is_success() || status == StatusCode::RANGE_NOT_SATISFIABLE
 }
 
 /// The next hop: `Location` resolved against the current URL; https→http is refused.

@@ -7,10 +7,12 @@
 
 pub mod auth;
 pub mod blobs;
+pub mod body;
 pub mod challenge;
 pub mod credentials;
 pub mod image;
 pub mod manifests;
+pub mod stream;
 pub mod tags;
 pub mod token;
 pub mod transport;
@@ -45,11 +47,15 @@ pub struct RawManifest {
 /// State shared by all sessions: the HTTP client and the caches.
 pub struct Upstream {
     pub http: reqwest::Client,
+    /// For blob bodies: no total timeout, only per-read (see `stream`).
+    pub streaming_http: reqwest::Client,
     pub guard: Guard,
     pub challenges: moka::future::Cache<String, Challenge>,
     pub tokens: TokenCache,
     /// Keyed by (registry, repository, digest); hit only after the session proved access.
     pub manifests: moka::future::Cache<(String, String, Digest), Arc<RawManifest>>,
+    /// Layer listings by layer digest (see `crate::layers::cache`).
+    pub listings: crate::layers::cache::ListingCache,
     pub docker_config: Option<DockerConfig>,
     /// Per-process salt for credential fingerprints.
     pub salt: [u8; 32],
@@ -62,6 +68,7 @@ impl Upstream {
         getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
         Ok(Upstream {
             http,
+            streaming_http: stream::client(&guard).map_err(|e| e.to_string())?,
             guard,
             challenges: moka::future::Cache::builder()
                 .max_capacity(MAX_CACHED_CHALLENGES)
@@ -72,6 +79,7 @@ impl Upstream {
                 .weigher(|_, m: &Arc<RawManifest>| m.bytes.len().try_into().unwrap_or(u32::MAX))
                 .max_capacity(MANIFEST_CACHE_BYTES)
                 .build(),
+            listings: crate::layers::cache::new(),
             docker_config,
             salt,
         })
@@ -87,6 +95,8 @@ pub struct Session {
     pub base: Url,
     pub credentials: Option<Credentials>,
     pub trace: Trace,
+    /// Requests use `Upstream::streaming_http` (set by `Session::streaming`).
+    pub streaming: bool,
 }
 
 impl Session {
@@ -115,6 +125,7 @@ impl Session {
             base,
             credentials,
             trace,
+            streaming: false,
         })
     }
 

@@ -64,11 +64,12 @@ impl Session {
                 .finish(pending, None, None, Some(format!("refused: {refused}")));
             return Err(ProxyError::Refused(refused));
         }
-        let mut request = self
-            .upstream
-            .http
-            .request(method, url.clone())
-            .headers(headers);
+        let http = if self.streaming {
+            &self.upstream.streaming_http
+        } else {
+            &self.upstream.http
+        };
+        let mut request = http.request(method, url.clone()).headers(headers);
         if let Some(body) = body {
             request = request.body(body);
         }

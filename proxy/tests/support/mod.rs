@@ -7,6 +7,7 @@ use axum::http::{Request, StatusCode};
 use base64::Engine as _;
 use lading::guard::AllowedHost;
 use lading::{AppState, Settings, app};
+use lading_shared::layer::{Entry, LayerInfo, ListingEvent, ListingSummary};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -109,4 +110,123 @@ impl Lading {
 
 pub fn encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// An answer whose body is not (or not only) one JSON value: NDJSON streams, downloads.
+#[derive(Debug)]
+pub struct RawAnswer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl RawAnswer {
+    /// The body as one JSON value (error answers), panicking with the body if it is not.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "{}: not JSON ({e}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+}
+
+impl Lading {
+    /// GET without assuming the body's shape; the whole body is read.
+    pub async fn get_raw(&self, path_and_query: &str) -> RawAnswer {
+        let request = Request::get(path_and_query).body(Body::empty()).unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        RawAnswer {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// What a listing stream (`/api/layer`, `/api/merged`) said, checked for shape: `Start`
+/// first, then entries and progress (never decreasing, never past `total_bytes`), then one
+/// `Done` or `Error` as the last line.
+pub struct Listing {
+    pub start: ListingEvent,
+    pub entries: Vec<Entry>,
+    /// How many `Entries` lines carried them.
+    pub batches: usize,
+    pub last: ListingEvent,
+}
+
+impl Listing {
+    pub fn parse(answer: &RawAnswer) -> Listing {
+        let text = String::from_utf8_lossy(&answer.body);
+        assert_eq!(answer.status, 200, "{text}");
+        let events: Vec<ListingEvent> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect();
+        let (Some(start), Some(last)) = (events.first(), events.last()) else {
+            panic!("empty listing")
+        };
+        let ListingEvent::Start { total_bytes, .. } = start else {
+            panic!("first line is not Start: {start:?}")
+        };
+        assert!(
+            matches!(last, ListingEvent::Done(_) | ListingEvent::Error(_)),
+            "last line: {last:?}"
+        );
+        let (mut entries, mut batches, mut read) = (Vec::new(), 0, 0);
+        for event in &events[1..events.len() - 1] {
+            match event {
+                ListingEvent::Entries { entries: batch } => {
+                    entries.extend(batch.iter().cloned());
+                    batches += 1;
+                }
+                ListingEvent::Progress { read_bytes } => {
+                    assert!(
+                        read <= *read_bytes && read_bytes <= total_bytes,
+                        "{event:?}"
+                    );
+                    read = *read_bytes;
+                }
+                other => panic!("unexpected mid-stream event {other:?}"),
+            }
+        }
+        Listing {
+            start: start.clone(),
+            entries,
+            batches,
+            last: last.clone(),
+        }
+    }
+
+    /// The `Done` summary: panics with the error if the listing failed.
+    pub fn done(&self) -> &ListingSummary {
+        match &self.last {
+            ListingEvent::Done(summary) => summary,
+            other => panic!("listing failed: {other:?}"),
+        }
+    }
+
+    /// The layers `Start` announced, bottom first.
+    pub fn layers(&self) -> &[LayerInfo] {
+        match &self.start {
+            ListingEvent::Start { layers, .. } => layers,
+            _ => unreachable!("checked by parse"),
+        }
+    }
+}
+
+impl Lading {
+    /// GET a listing stream and check its shape.
+    pub async fn listing(&self, path_and_query: &str) -> Listing {
+        Listing::parse(&self.get_raw(path_and_query).await)
+    }
 }

@@ -1,0 +1,71 @@
+//! How far a listing has got: a progress bar while the proxy reads the layer(s), then what
+//! was read (entries, bytes, whether the digest checked out, whether it came from cache) and
+//! the requests it took; or why it stopped.
+
+use lading_shared::Repository;
+use leptos::prelude::*;
+
+use crate::components::error_view::ErrorView;
+use crate::components::requests_panel::RequestsPanel;
+use crate::format::{group_thousands, human_size};
+use crate::pages::listing_page::{Listing, Outcome};
+
+#[component]
+pub fn ListingStatus(listing: Listing, repository: Option<Repository>) -> impl IntoView {
+    move || match listing.outcome.get() {
+        None => view! { <Progress listing /> }.into_any(),
+        Some(Outcome::Done(summary)) => {
+            let cached = listing
+                .layers
+                .with(|l| !l.is_empty() && l.iter().all(|l| l.cached));
+            let entries = usize::try_from(summary.entries).unwrap_or(usize::MAX);
+            view! {
+                <p class="listing-summary" data-testid="listing-summary">
+                    <strong>{group_thousands(entries)}</strong>
+                    {if entries == 1 { " entry" } else { " entries" }}
+                    " · " {human_size(summary.uncompressed_bytes)} " of tar"
+                    " · "
+                    {if summary.verified {
+                        view! { <span class="ok" title="Every byte read hashed to the layer digest">"✓ verified"</span> }.into_any()
+                    } else {
+                        view! { <span class="warning" title="The bytes were not (all) checked against the digest">"not verified"</span> }.into_any()
+                    }}
+                    {cached.then(|| view! { " · " <span class="badge badge-quiet" title="Lading had listed this before: nothing was fetched">"cached"</span> })}
+                </p>
+                <RequestsPanel trace=summary.trace />
+            }
+            .into_any()
+        }
+        Some(Outcome::Failed(error)) => view! {
+            <ErrorView error repository=repository.clone() />
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn Progress(listing: Listing) -> impl IntoView {
+    let total = listing.total_bytes;
+    let read = listing.read_bytes;
+    let label = move || {
+        let entries = group_thousands(listing.entries.get());
+        match total.get() {
+            0 => format!("Listing… {entries} entries so far"),
+            t => format!(
+                "Reading {} of {} · {entries} entries so far",
+                human_size(read.get().min(t)),
+                human_size(t)
+            ),
+        }
+    };
+    view! {
+        <div class="listing-progress" role="status" data-testid="listing-progress">
+            {move || match total.get() {
+                // Nothing to download (cached): an indeterminate bar.
+                0 => view! { <progress aria-label="Listing"></progress> }.into_any(),
+                t => view! { <progress max=t.to_string() value=move || read.get().min(t).to_string() aria-label="Bytes read"></progress> }.into_any(),
+            }}
+            <span class="muted small">{label}</span>
+        </div>
+    }
+}

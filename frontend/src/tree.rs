@@ -1,0 +1,281 @@
+//! A listing as a directory tree, built incrementally as batches stream in: each entry is
+//! placed in O(depth) (a path → node map finds its parent, subtree sizes are updated along
+//! the way up), so 30,000 entries cost 30,000 small steps, not a rebuild per batch. Views
+//! then flatten only the expanded part, children sorted on the way, stopping at a row limit.
+
+use std::collections::{HashMap, HashSet};
+
+use lading_shared::layer::{Entry, EntryKind, file_name, parent};
+
+pub type NodeId = usize;
+pub const ROOT: NodeId = 0;
+
+#[derive(Debug, Clone, Default)]
+pub struct Node {
+    pub name: String,
+    pub path: String,
+    pub parent: Option<NodeId>,
+    pub children: Vec<NodeId>,
+    /// The entry at this path; `None` for a directory the archive implies but never lists.
+    pub entry: Option<Entry>,
+    /// Merged listings: entries a later layer deleted or overwrote, most recent first.
+    pub hidden: Vec<Entry>,
+    /// An opaque whiteout hides what lower layers put in this directory.
+    pub opaque: bool,
+    /// Size of the visible entries in this subtree (the entry itself included).
+    pub size: u64,
+    /// Visible entries in this subtree, so fully deleted branches can be left out.
+    pub visible: usize,
+}
+
+impl Node {
+    pub fn is_dir(&self) -> bool {
+        let kind = self.entry.as_ref().or(self.hidden.first()).map(|e| e.kind);
+        !self.children.is_empty()
+            || matches!(
+                kind,
+                None | Some(EntryKind::Dir | EntryKind::OpaqueWhiteout)
+            )
+    }
+
+    /// What the node's own row shows: the visible entry, or the newest hidden one.
+    pub fn shown_entry(&self) -> Option<&Entry> {
+        self.entry.as_ref().or(self.hidden.first())
+    }
+
+    /// Deleted or overwritten with nothing visible left at this path.
+    pub fn is_gone(&self) -> bool {
+        self.entry.is_none() && !self.hidden.is_empty()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    index: HashMap<String, NodeId>,
+}
+
+impl Default for Tree {
+    fn default() -> Self {
+        let root = Node {
+            path: "/".to_owned(),
+            ..Node::default()
+        };
+        Tree {
+            nodes: vec![root],
+            index: HashMap::from([("/".to_owned(), ROOT)]),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Directories first, then by name.
+    Name,
+    /// Largest first (directories by the size of their subtree).
+    Size,
+}
+
+/// One line of the rendered tree. Everything that changes while a listing streams in is part
+/// of it, so a keyed list re-renders exactly the rows that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Row {
+    pub id: NodeId,
+    /// `Some(i)`: the `i`th of the node's hidden entries, on a line of its own.
+    pub hidden: Option<usize>,
+    pub depth: usize,
+    pub expanded: bool,
+    pub size: u64,
+    pub has_entry: bool,
+    pub children: usize,
+    /// A search result: shown by full path, not indented under its directory.
+    pub flat: bool,
+}
+
+pub struct Flatten<'a> {
+    pub sort: SortOrder,
+    pub show_hidden: bool,
+    pub expanded: &'a HashSet<NodeId>,
+    /// A filter's matches and their ancestors: only these show, all expanded.
+    pub include: Option<&'a HashSet<NodeId>>,
+    pub limit: usize,
+}
+
+impl Tree {
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    pub fn insert(&mut self, entry: Entry) {
+        if entry.kind == EntryKind::OpaqueWhiteout {
+            let id = self.ensure(&entry.path);
+            self.nodes[id].opaque = true;
+            return;
+        }
+        let id = self.ensure(&entry.path);
+        if entry.hidden_by.is_some() {
+            self.nodes[id].hidden.push(entry);
+            return;
+        }
+        let size = entry.size;
+        let previous = self.nodes[id].entry.replace(entry);
+        let (old_size, added) = previous.map_or((0, 1), |p| (p.size, 0));
+        let mut at = Some(id);
+        while let Some(n) = at {
+            let node = &mut self.nodes[n];
+            node.size = node.size - old_size + size;
+            node.visible += added;
+            at = node.parent;
+        }
+    }
+
+    /// The node at `path`, creating it and any missing ancestors.
+    fn ensure(&mut self, path: &str) -> NodeId {
+        if let Some(&id) = self.index.get(path) {
+            return id;
+        }
+        let parent_id = self.ensure(parent(path));
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            name: file_name(path).to_owned(),
+            path: path.to_owned(),
+            parent: Some(parent_id),
+            ..Node::default()
+        });
+        self.nodes[parent_id].children.push(id);
+        self.index.insert(path.to_owned(), id);
+        id
+    }
+
+    /// Every directory, for "expand all".
+    pub fn directories(&self) -> HashSet<NodeId> {
+        (0..self.nodes.len())
+            .filter(|&id| self.nodes[id].is_dir())
+            .collect()
+    }
+
+    /// Nodes whose name (or path) satisfies `matches`, and their ancestors.
+    pub fn matching(&self, show_hidden: bool, matches: impl Fn(&Node) -> bool) -> HashSet<NodeId> {
+        let mut found = HashSet::new();
+        for id in 1..self.nodes.len() {
+            let node = &self.nodes[id];
+            if (show_hidden || node.entry.is_some()) && matches(node) {
+                let mut at = Some(id);
+                while let Some(n) = at.filter(|n| found.insert(*n)) {
+                    at = self.nodes[n].parent;
+                }
+            }
+        }
+        found
+    }
+
+    /// A flat search: every node satisfying `matches`, as rows; one more than `limit` means
+    /// "there is more".
+    pub fn find(
+        &self,
+        show_hidden: bool,
+        sort: SortOrder,
+        limit: usize,
+        matches: impl Fn(&Node) -> bool,
+    ) -> Vec<Row> {
+        let mut ids: Vec<NodeId> = (1..self.nodes.len())
+            .filter(|&id| {
+                let node = &self.nodes[id];
+                (node.entry.is_some() || (show_hidden && !node.hidden.is_empty())) && matches(node)
+            })
+            .collect();
+        match sort {
+            SortOrder::Name => ids.sort_by(|&a, &b| self.nodes[a].path.cmp(&self.nodes[b].path)),
+            SortOrder::Size => ids.sort_by(|&a, &b| self.nodes[b].size.cmp(&self.nodes[a].size)),
+        }
+        ids.truncate(limit + 1);
+        ids.into_iter()
+            .map(|id| {
+                let node = &self.nodes[id];
+                Row {
+                    id,
+                    hidden: None,
+                    depth: 0,
+                    expanded: false,
+                    size: node.size,
+                    has_entry: node.entry.is_some(),
+                    children: node.children.len(),
+                    flat: true,
+                }
+            })
+            .collect()
+    }
+
+    /// The rows to draw, depth first; one more than `limit` means "there is more".
+    pub fn flatten(&self, options: &Flatten) -> Vec<Row> {
+        let mut rows = Vec::new();
+        self.push_children(ROOT, 0, options, &mut rows);
+        rows
+    }
+
+    fn push_children(&self, id: NodeId, depth: usize, options: &Flatten, rows: &mut Vec<Row>) {
+        let mut children: Vec<NodeId> = self.nodes[id]
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| options.show_hidden || self.nodes[c].visible > 0)
+            .filter(|c| options.include.is_none_or(|set| set.contains(c)))
+            .collect();
+        self.sort(&mut children, options.sort);
+        for child in children {
+            if rows.len() > options.limit {
+                return;
+            }
+            let node = &self.nodes[child];
+            let expanded =
+                node.is_dir() && (options.include.is_some() || options.expanded.contains(&child));
+            let row = Row {
+                id: child,
+                hidden: None,
+                depth,
+                expanded,
+                size: node.size,
+                has_entry: node.entry.is_some(),
+                children: node.children.len(),
+                flat: false,
+            };
+            if options.show_hidden {
+                // A path with nothing visible left shows its newest hidden entry as its row.
+                let first = usize::from(node.entry.is_none());
+                let extra = (first..node.hidden.len()).map(|i| Row {
+                    hidden: Some(i),
+                    expanded: false,
+                    ..row.clone()
+                });
+                let extra: Vec<Row> = extra.collect();
+                rows.push(row);
+                rows.extend(extra);
+            } else {
+                rows.push(row);
+            }
+            if expanded {
+                self.push_children(child, depth + 1, options, rows);
+            }
+        }
+    }
+
+    fn sort(&self, ids: &mut [NodeId], order: SortOrder) {
+        let nodes = &self.nodes;
+        match order {
+            SortOrder::Name => ids.sort_by(|&a, &b| {
+                let (a, b) = (&nodes[a], &nodes[b]);
+                b.is_dir()
+                    .cmp(&a.is_dir())
+                    .then_with(|| a.name.cmp(&b.name))
+            }),
+            SortOrder::Size => ids.sort_by(|&a, &b| {
+                let (a, b) = (&nodes[a], &nodes[b]);
+                b.size.cmp(&a.size).then_with(|| a.name.cmp(&b.name))
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "tree_tests.rs"]
+mod tests;

@@ -1,0 +1,223 @@
+use super::*;
+
+fn entry(path: &str, kind: EntryKind, size: u64) -> Entry {
+    Entry {
+        path: path.to_owned(),
+        kind,
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        uname: None,
+        gname: None,
+        size,
+        mtime: 0,
+        link: None,
+        layer: None,
+        hidden_by: None,
+    }
+}
+
+fn file(path: &str, size: u64) -> Entry {
+    entry(path, EntryKind::File, size)
+}
+
+fn dir(path: &str) -> Entry {
+    entry(path, EntryKind::Dir, 0)
+}
+
+fn names(tree: &Tree, rows: &[Row]) -> Vec<String> {
+    rows.iter()
+        .map(|r| {
+            let name = &tree.node(r.id).name;
+            let marker = if r.hidden.is_some() { "~" } else { "" };
+            format!("{}{marker}{name}", "  ".repeat(r.depth))
+        })
+        .collect()
+}
+
+fn flatten(
+    tree: &Tree,
+    expanded: &HashSet<NodeId>,
+    sort: SortOrder,
+    show_hidden: bool,
+) -> Vec<Row> {
+    tree.flatten(&Flatten {
+        sort,
+        show_hidden,
+        expanded,
+        include: None,
+        limit: 1000,
+    })
+}
+
+fn sample() -> Tree {
+    let mut tree = Tree::default();
+    for e in [
+        dir("/etc"),
+        file("/etc/hostname", 7),
+        file("/etc/passwd", 100),
+        // No entry for /usr or /usr/bin: tars often omit directories.
+        file("/usr/bin/busybox", 1000),
+        file("/zzz", 5000),
+    ] {
+        tree.insert(e);
+    }
+    tree
+}
+
+#[test]
+fn only_the_root_level_shows_until_expanded() {
+    let tree = sample();
+    let rows = flatten(&tree, &HashSet::new(), SortOrder::Name, false);
+    assert_eq!(names(&tree, &rows), ["etc", "usr", "zzz"]);
+    let expanded = tree.directories();
+    let rows = flatten(&tree, &expanded, SortOrder::Name, false);
+    assert_eq!(
+        names(&tree, &rows),
+        [
+            "etc",
+            "  hostname",
+            "  passwd",
+            "usr",
+            "  bin",
+            "    busybox",
+            "zzz"
+        ]
+    );
+}
+
+#[test]
+fn directories_sum_their_subtree_and_sort_by_size() {
+    let tree = sample();
+    let rows = flatten(&tree, &HashSet::new(), SortOrder::Size, false);
+    assert_eq!(names(&tree, &rows), ["zzz", "usr", "etc"]);
+    assert_eq!(
+        rows.iter().map(|r| r.size).collect::<Vec<_>>(),
+        [5000, 1000, 107]
+    );
+    assert_eq!(tree.node(ROOT).size, 6107);
+}
+
+#[test]
+fn a_repeated_path_replaces_its_entry_and_size() {
+    let mut tree = sample();
+    tree.insert(file("/etc/passwd", 10));
+    assert_eq!(tree.node(ROOT).size, 6017);
+    assert_eq!(tree.node(ROOT).visible, 5);
+}
+
+#[test]
+fn hidden_entries_show_only_on_request() {
+    let mut tree = sample();
+    let mut old = file("/etc/passwd", 50);
+    old.hidden_by = Some(1);
+    tree.insert(old);
+    let mut deleted = file("/etc/shadow", 9);
+    deleted.hidden_by = Some(2);
+    tree.insert(deleted);
+    let mut gone_dir = dir("/old");
+    gone_dir.hidden_by = Some(1);
+    tree.insert(gone_dir);
+    let mut gone_file = file("/old/x", 1);
+    gone_file.hidden_by = Some(1);
+    tree.insert(gone_file);
+
+    let expanded = tree.directories();
+    let rows = flatten(&tree, &expanded, SortOrder::Name, false);
+    assert_eq!(
+        names(&tree, &rows),
+        [
+            "etc",
+            "  hostname",
+            "  passwd",
+            "usr",
+            "  bin",
+            "    busybox",
+            "zzz"
+        ]
+    );
+    let rows = flatten(&tree, &expanded, SortOrder::Name, true);
+    assert_eq!(
+        names(&tree, &rows),
+        [
+            "etc",
+            "  hostname",
+            "  passwd",
+            "  ~passwd",
+            "  shadow",
+            "old",
+            "  x",
+            "usr",
+            "  bin",
+            "    busybox",
+            "zzz"
+        ]
+    );
+    let shadow = rows
+        .iter()
+        .find(|r| tree.node(r.id).name == "shadow")
+        .expect("row");
+    assert!(tree.node(shadow.id).is_gone());
+    assert_eq!(tree.node(ROOT).size, 6107, "hidden entries take no space");
+}
+
+#[test]
+fn a_filter_keeps_matches_and_their_ancestors_expanded() {
+    let tree = sample();
+    let include = tree.matching(false, |n| n.name.contains("busy"));
+    let rows = tree.flatten(&Flatten {
+        sort: SortOrder::Name,
+        show_hidden: false,
+        expanded: &HashSet::new(),
+        include: Some(&include),
+        limit: 1000,
+    });
+    assert_eq!(names(&tree, &rows), ["usr", "  bin", "    busybox"]);
+}
+
+#[test]
+fn flattening_stops_past_the_limit() {
+    let mut tree = Tree::default();
+    for i in 0..30_000 {
+        tree.insert(file(&format!("/d{}/f{i}", i % 100), 1));
+    }
+    assert_eq!(tree.node(ROOT).visible, 30_000);
+    let expanded = tree.directories();
+    let rows = tree.flatten(&Flatten {
+        sort: SortOrder::Name,
+        show_hidden: false,
+        expanded: &expanded,
+        include: None,
+        limit: 500,
+    });
+    assert_eq!(rows.len(), 501, "one past the limit says there is more");
+}
+
+#[test]
+fn whiteouts_and_opaque_directories_are_marked() {
+    let mut tree = Tree::default();
+    tree.insert(dir("/var"));
+    tree.insert(entry("/var", EntryKind::OpaqueWhiteout, 0));
+    tree.insert(entry("/etc/motd", EntryKind::Whiteout, 0));
+    let var = tree.node(tree.index["/var"].to_owned());
+    assert!(var.opaque);
+    assert_eq!(var.entry.as_ref().map(|e| e.kind), Some(EntryKind::Dir));
+    let motd = tree.node(tree.index["/etc/motd"]);
+    assert_eq!(
+        motd.entry.as_ref().map(|e| e.kind),
+        Some(EntryKind::Whiteout)
+    );
+}
+
+#[test]
+fn a_flat_search_matches_full_paths() {
+    let tree = sample();
+    let rows = tree.find(false, SortOrder::Name, 100, |n| n.path.contains("/b"));
+    let paths: Vec<&str> = rows.iter().map(|r| tree.node(r.id).path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["/usr/bin/busybox"],
+        "implied directories are not results"
+    );
+    assert!(rows.iter().all(|r| r.flat));
+}

@@ -1,0 +1,150 @@
+//! Checkpoints round-trip: inflating from any recorded checkpoint gives exactly the bytes a
+//! full inflate gives at that offset.
+
+use std::io::{Cursor, Read, Write};
+
+use super::checkpoint::{Checkpoint, MAX_CHECKPOINTS, Recorder, SPACING, span};
+use super::gzip::GzipDecoder;
+
+/// Text-like bytes (words from a small vocabulary) so deflate uses back-references that
+/// reach across block boundaries.
+fn text(len: usize, seed: u64) -> Vec<u8> {
+    const WORDS: [&str; 12] = [
+        "layer",
+        "tar ",
+        "gzip",
+        "lading ",
+        "registry",
+        "blob\n",
+        "digest ",
+        "zran",
+        "window ",
+        "block",
+        "/usr/lib/",
+        "checkpoint ",
+    ];
+    let mut state = seed;
+    let mut out = Vec::with_capacity(len + 16);
+    while out.len() < len {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        out.extend_from_slice(WORDS[(state >> 60) as usize % WORDS.len()].as_bytes());
+        if state.is_multiple_of(7) {
+            out.extend_from_slice(&state.to_le_bytes());
+        }
+    }
+    out.truncate(len);
+    out
+}
+
+fn gzip(parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for part in parts {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(part).unwrap();
+        out.extend(e.finish().unwrap());
+    }
+    out
+}
+
+fn decode_recording(blob: &[u8]) -> (Vec<u8>, Vec<Checkpoint>) {
+    let recorder = Recorder::default();
+    let mut out = Vec::new();
+    GzipDecoder::new(Cursor::new(blob.to_vec()), Some(recorder.clone()))
+        .read_to_end(&mut out)
+        .unwrap();
+    (out, recorder.take())
+}
+
+fn read_from(blob: &[u8], checkpoint: &Checkpoint, skip: u64, len: usize) -> Vec<u8> {
+    let source = Cursor::new(blob[checkpoint.compressed as usize..].to_vec());
+    let mut decoder = GzipDecoder::resume(source, checkpoint);
+    std::io::copy(&mut (&mut decoder).take(skip), &mut std::io::sink()).unwrap();
+    let mut out = vec![0; len];
+    decoder.read_exact(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn inflating_from_a_checkpoint_matches_a_full_inflate() {
+    let data = text(14 * 1024 * 1024, 1);
+    for blob in [
+        gzip(&[&data]),
+        gzip(&[&data[..5_000_000], &data[5_000_000..]]),
+    ] {
+        let (full, checkpoints) = decode_recording(&blob);
+        assert_eq!(full, data);
+        assert!(checkpoints.len() >= 3, "{} checkpoints", checkpoints.len());
+        assert_eq!(
+            (checkpoints[0].compressed, checkpoints[0].uncompressed),
+            (0, 0)
+        );
+        for pair in checkpoints.windows(2) {
+            assert!(pair[1].uncompressed >= pair[0].uncompressed + SPACING);
+        }
+        for checkpoint in &checkpoints {
+            let at = checkpoint.uncompressed as usize;
+            let len = 200_000.min(data.len() - at - 1_000);
+            let got = read_from(&blob, checkpoint, 1_000, len);
+            assert!(got == data[at + 1_000..at + 1_000 + len], "at {at}");
+        }
+    }
+}
+
+#[test]
+fn a_span_reads_only_between_checkpoints() {
+    let data = text(13 * 1024 * 1024, 2);
+    let blob = gzip(&[&data]);
+    let (_, checkpoints) = decode_recording(&blob);
+    let start = 9 * 1024 * 1024;
+    let end = start + 300_000;
+    let (from, to) = span(&checkpoints, start, end, blob.len() as u64).unwrap();
+    assert!(from.uncompressed <= start && start - from.uncompressed < SPACING);
+    assert!(to < blob.len() as u64, "stops at the next checkpoint");
+    // Only the span's bytes are given to the decoder.
+    let cut = &blob[..to as usize];
+    let got = read_from(cut, from, start - from.uncompressed, (end - start) as usize);
+    assert!(got == data[start as usize..end as usize]);
+}
+
+#[test]
+fn many_members_thin_out_to_the_limit() {
+    let recorder = Recorder::default();
+    for i in 0..(MAX_CHECKPOINTS as u64 * 3) {
+        if i * SPACING >= recorder.next_at() {
+            recorder.push(Checkpoint {
+                compressed: i,
+                uncompressed: i * SPACING,
+                bits: 0,
+                bit_buf: 0,
+                window: Vec::new().into(),
+                member_start: true,
+            });
+        }
+    }
+    let kept = recorder.take();
+    assert!(kept.len() <= MAX_CHECKPOINTS, "{}", kept.len());
+    assert_eq!(kept[0].uncompressed, 0);
+}
+
+#[test]
+fn broken_gzip_is_an_error_not_a_panic() {
+    let blob = gzip(&[&text(100_000, 3)]);
+    let mut garbage_after = blob.clone();
+    garbage_after.extend_from_slice(b"trailing junk");
+    let mut flipped = blob.clone();
+    for b in &mut flipped[20..60] {
+        *b ^= 0x5a;
+    }
+    for (name, bytes) in [
+        ("empty", Vec::new()),
+        ("truncated", blob[..blob.len() / 2].to_vec()),
+        ("garbage after", garbage_after),
+        ("corrupt", flipped),
+    ] {
+        let mut out = Vec::new();
+        let result = GzipDecoder::new(Cursor::new(bytes), None).read_to_end(&mut out);
+        assert!(result.is_err(), "{name}");
+    }
+}

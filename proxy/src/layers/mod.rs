@@ -1,0 +1,32 @@
+//! The layer engine: lists a layer blob's tar entries while it streams, merges an image's
+//! layers into one filesystem, and reads single files back out.
+//!
+//! The key design decision is that the blob is never held: the async side forwards HTTP
+//! chunks through a small bounded channel ([`source`]) to one blocking thread that hashes,
+//! decompresses ([`decode`]) and walks the tar ([`listing`]), so memory stays flat whatever
+//! the layer size and the tar parser (the sync `tar` crate, fed by zlib-rs or libzstd) runs
+//! at decompression speed. A finished listing is cached by layer digest ([`cache`]) together
+//! with each entry's offset in the uncompressed stream, so reading one file later
+//! ([`file`]) fetches only what it needs: gzip layers carry [`checkpoint`]s recorded by the
+//! [`gzip`] reader during the first pass, so a file is inflated from the nearest one.
+
+pub mod cache;
+pub mod checkpoint;
+pub mod decode;
+pub mod entry;
+pub mod file;
+pub mod gzip;
+pub mod image;
+pub mod listing;
+pub mod ndjson;
+pub mod source;
+
+#[cfg(test)]
+mod gzip_tests;
+#[cfg(test)]
+mod tests;
+
+/// Uncompressed bytes one layer may expand to: a gzip bomb stops here, with an error.
+pub const MAX_UNCOMPRESSED_BYTES: u64 = 16 * 1024 * 1024 * 1024;
+/// Tar entries one layer may hold (a listing keeps every entry in memory).
+pub const MAX_ENTRIES: usize = 2_000_000;

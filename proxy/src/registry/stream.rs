@@ -1,0 +1,295 @@
+//! Blob bodies as streams: whole and digest-verified as they pass, or one byte range.
+//!
+//! Layers run to gigabytes, so nothing here buffers a blob. Two decisions matter:
+//! - the last chunk of a verified stream is held back until the digest is checked (see
+//!   `body`), so a client never receives a complete-looking wrong file;
+//! - bodies are read through a second client without the 60 s total timeout (only the
+//!   per-read and connect timeouts apply), with the same guarded DNS resolver.
+
+use std::ops::Range;
+
+use bytes::Bytes;
+use futures_util::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
+use lading_shared::Descriptor;
+use reqwest::header::{CONTENT_RANGE, HeaderMap, HeaderValue, RANGE};
+use reqwest::{Response, StatusCode};
+
+use super::Session;
+use super::blobs::is_answer;
+use super::body::{verified, window};
+use super::transport::{CONNECT_TIMEOUT, READ_TIMEOUT, network_error};
+use crate::error::{Fetching, ProxyError};
+use crate::guard::Guard;
+
+const USER_AGENT: &str = concat!("lading/", env!("CARGO_PKG_VERSION"));
+
+/// A blob body on its way through the proxy.
+pub struct BlobStream {
+    /// The body is the requested range, not the whole blob.
+    pub partial: bool,
+    /// Bytes the body will carry, when known.
+    pub length: Option<u64>,
+    /// When `partial`: the bytes served (`start..end`, end exclusive).
+    pub served: Option<Range<u64>>,
+    /// The whole blob's size, when known (for `Content-Range`).
+    pub total: Option<u64>,
+    /// Ends in `Err` on a broken connection or, for a whole blob, on a digest or size
+    /// mismatch (then the final bytes are withheld).
+    pub body: BoxStream<'static, Result<Bytes, ProxyError>>,
+}
+
+/// The streaming client: as `transport::client`, without the total request timeout.
+pub fn client(guard: &Guard) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .dns_resolver(guard.resolver())
+        .connect_timeout(CONNECT_TIMEOUT)
+        .read_timeout(READ_TIMEOUT)
+        .user_agent(USER_AGENT)
+        .build()
+}
+
+impl Session {
+    /// This session, sending its requests through the streaming client (same trace, same
+    /// credentials).
+    pub fn streaming(&self) -> Session {
+        Session {
+            upstream: self.upstream.clone(),
+            registry: self.registry.clone(),
+            base: self.base.clone(),
+            credentials: self.credentials.clone(),
+            trace: self.trace.clone(),
+            streaming: true,
+        }
+    }
+
+    /// Streams the blob `descriptor` points at, from `repository` or, for foreign layers,
+    /// from the descriptor's `urls` (tried first for non-distributable media types, else
+    /// when the registry does not have the blob; never with Authorization).
+    ///
+    /// Without `range` the body is the whole blob, verified as it streams: bytes that do not
+    /// hash to `descriptor.digest`, or a length other than `descriptor.size` (when non-zero),
+    /// end the stream in [`ProxyError::Integrity`] instead of a clean end. With `range`
+    /// (`start..end`, end exclusive, clamped to the blob's end) the body is exactly those
+    /// bytes and unverified (a part cannot be hashed): a `206` is checked against
+    /// its `Content-Range`, and a server that ignores `Range` (`200`, whole body) is skipped
+    /// and cut locally. A range starting past the end is a [`ProxyError::BadRequest`]; an
+    /// empty range is an empty body, with no request made.
+    /// Errors before the body starts (auth, 404, refused hosts) come back as `Err`.
+    pub async fn blob_stream(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+        range: Option<Range<u64>>,
+    ) -> Result<BlobStream, ProxyError> {
+        let session = self.streaming();
+        let mut headers = HeaderMap::new();
+        if let Some(range) = &range {
+            if range.start >= range.end {
+                // Nothing to fetch (an empty file inside an uncompressed layer).
+                return Ok(BlobStream {
+                    partial: true,
+                    length: Some(0),
+                    served: Some(range.start..range.start),
+                    total: known_size(descriptor),
+                    body: futures_util::stream::empty().boxed(),
+                });
+            }
+            let value = format!("bytes={}-{}", range.start, range.end - 1);
+            headers.insert(RANGE, HeaderValue::from_str(&value).expect("ascii"));
+        }
+        let response = session.open_blob(repository, descriptor, headers).await?;
+        let status = response.status();
+        if status == StatusCode::RANGE_NOT_SATISFIABLE {
+            return Err(unsatisfiable(descriptor, range.as_ref()));
+        }
+        match range {
+            Some(range) => ranged(response, descriptor, range),
+            None if status == StatusCode::PARTIAL_CONTENT => Err(ProxyError::BadUpstream(
+                "answered 206 Partial Content to a request without Range".into(),
+            )),
+            None => whole(response, descriptor),
+        }
+    }
+
+    /// The first usable answer: registry, foreign URLs, in the order the media type asks.
+    async fn open_blob(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+        headers: HeaderMap,
+    ) -> Result<Response, ProxyError> {
+        let has_urls = descriptor.urls.as_ref().is_some_and(|u| !u.is_empty());
+        let foreign_first = has_urls && descriptor.media_type.is_foreign_layer();
+        let mut foreign_error = None;
+        if foreign_first {
+            match self.request_foreign(descriptor, headers.clone()).await {
+                Ok(response) => return Ok(response),
+                Err(error) => foreign_error = Some(error),
+            }
+        }
+        let response = self
+            .request_blob(repository, &descriptor.digest, headers.clone())
+            .await;
+        let error = match response {
+            Ok(response) if is_answer(response.status()) => return Ok(response),
+            Ok(response) => self.upstream_failure(response, Fetching::Blob).await,
+            Err(error) => error,
+        };
+        // The registry's failure matters unless the URLs were the real source.
+        match foreign_error {
+            Some(foreign) => Err(foreign),
+            None if has_urls && is_blob_unknown(&error) => {
+                self.request_foreign(descriptor, headers).await
+            }
+            None => Err(error),
+        }
+    }
+}
+
+fn is_blob_unknown(error: &ProxyError) -> bool {
+    error.kind() == lading_shared::api::ErrorKind::BlobUnknown
+}
+
+fn unsatisfiable(descriptor: &Descriptor, range: Option<&Range<u64>>) -> ProxyError {
+    let asked = range.map_or_else(String::new, |r| format!(" {}..{}", r.start, r.end));
+    ProxyError::BadRequest(format!(
+        "byte range{asked} is outside blob {} ({} bytes)",
+        descriptor.digest, descriptor.size
+    ))
+}
+
+/// The descriptor's size, unless it is 0 (a missing `size` field decodes as 0).
+fn known_size(descriptor: &Descriptor) -> Option<u64> {
+    (descriptor.size > 0).then_some(descriptor.size)
+}
+
+fn whole(response: Response, descriptor: &Descriptor) -> Result<BlobStream, ProxyError> {
+    let size = known_size(descriptor);
+    let advertised = response.content_length();
+    if let (Some(size), Some(advertised)) = (size, advertised)
+        && size != advertised
+    {
+        return Err(ProxyError::Integrity {
+            what: format!("the length of blob {}", descriptor.digest),
+            expected: format!("{size} bytes"),
+            actual: format!("{advertised} bytes (Content-Length)"),
+        });
+    }
+    let length = size.or(advertised);
+    Ok(BlobStream {
+        partial: false,
+        length,
+        served: None,
+        total: length,
+        body: verified(body(response), descriptor.digest.clone(), size),
+    })
+}
+
+fn ranged(
+    response: Response,
+    descriptor: &Descriptor,
+    range: Range<u64>,
+) -> Result<BlobStream, ProxyError> {
+    let size = known_size(descriptor);
+    let (served, total, skip) = if response.status() == StatusCode::PARTIAL_CONTENT {
+        let (served, total) = content_range(response.headers(), &range)?;
+        (served, total.or(size), 0)
+    } else {
+        // The server ignored Range and sends the whole blob: skip and cut it here.
+        let total = response.content_length().or(size);
+        let end = total.map_or(range.end, |t| range.end.min(t));
+        if end <= range.start {
+            return Err(unsatisfiable(descriptor, Some(&range)));
+        }
+        (range.start..end, total, range.start)
+    };
+    let length = served.end - served.start;
+    Ok(BlobStream {
+        partial: true,
+        length: Some(length),
+        served: Some(served),
+        total,
+        body: window(body(response), skip, length),
+    })
+}
+
+/// Checks a 206's `Content-Range: bytes a-b/total` against the range asked for.
+fn content_range(
+    headers: &HeaderMap,
+    asked: &Range<u64>,
+) -> Result<(Range<u64>, Option<u64>), ProxyError> {
+    let text = headers
+        .get(CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let bad = || ProxyError::BadUpstream(format!("206 with an unusable Content-Range {text:?}"));
+    let (span, total) = text
+        .strip_prefix("bytes ")
+        .and_then(|rest| rest.split_once('/'))
+        .ok_or_else(bad)?;
+    let (first, last) = span.split_once('-').ok_or_else(bad)?;
+    let first: u64 = first.trim().parse().map_err(|_| bad())?;
+    let last: u64 = last.trim().parse().map_err(|_| bad())?;
+    let total = match total.trim() {
+        "*" => None,
+        t => Some(t.parse::<u64>().map_err(|_| bad())?),
+    };
+    // The end may be clamped to the blob's end; anything else is not what was asked.
+    if first != asked.start || last < first || last >= asked.end {
+        return Err(ProxyError::BadUpstream(format!(
+            "asked for bytes {}-{}, got Content-Range {text:?}",
+            asked.start,
+            asked.end - 1
+        )));
+    }
+    Ok((first..last + 1, total))
+}
+
+/// The response body with network failures typed.
+fn body(response: Response) -> BoxStream<'static, Result<Bytes, ProxyError>> {
+    let url = response.url().clone();
+    response
+        .bytes_stream()
+        .map_err(move |e| match network_error(&url, &e) {
+            ProxyError::Unreachable { host, reason } => ProxyError::Unreachable {
+                host,
+                reason: format!("connection broke while reading a blob: {reason}"),
+            },
+            other => other,
+        })
+        .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_range_must_match_the_request() {
+        let header = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(CONTENT_RANGE, HeaderValue::from_str(v).unwrap());
+            h
+        };
+        let asked = 10..20;
+        let ok = content_range(&header("bytes 10-19/100"), &asked).unwrap();
+        assert_eq!(ok, (10..20, Some(100)));
+        let clamped = content_range(&header("bytes 10-14/15"), &asked).unwrap();
+        assert_eq!(clamped, (10..15, Some(15)));
+        assert_eq!(
+            content_range(&header("bytes 10-19/*"), &asked).unwrap().1,
+            None
+        );
+        for bad in [
+            "bytes 0-9/100",
+            "bytes 10-25/100",
+            "items 10-19/100",
+            "bytes x-y/1",
+        ] {
+            assert!(content_range(&header(bad), &asked).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! `GET /api/layer` (one layer's entries), `/api/merged` (the image's filesystem) and
+//! `/api/file` (one file's bytes). Failures before the answer starts (bad reference, auth,
+//! a layer not in the image) are the usual JSON error; listings then stream NDJSON and end
+//! in `Done` or `Error`.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use lading_shared::layer::{
+    Entry, FilePreview, LayerQuery, ListingEvent, ListingSummary, file_name, merge_layers,
+    normalize_path,
+};
+use lading_shared::{Descriptor, Digest, Reference};
+use tokio::sync::mpsc;
+
+use crate::AppState;
+use crate::error::{Failure, ProxyError};
+use crate::extract::{ApiQuery, BrowserCredentials};
+use crate::layers::image::{
+    all_listings, data_entry, layer_index, layer_info, locate_in_layer, locate_merged, open_layer,
+    read_listing,
+};
+use crate::layers::listing::Listing;
+use crate::layers::source::{ByteStream, Progress};
+use crate::layers::{file, ndjson};
+use crate::registry::Session;
+use crate::registry::credentials::Credentials;
+use crate::registry::image::ResolvedImage;
+use crate::trace::Trace;
+
+/// Largest preview answered as JSON (base64 grows it by a third).
+pub const MAX_PREVIEW_BYTES: u64 = 1024 * 1024;
+
+pub async fn list_layer(
+    State(state): State<AppState>,
+    BrowserCredentials(credentials): BrowserCredentials,
+    ApiQuery(query): ApiQuery<LayerQuery>,
+) -> Result<Response, Failure> {
+    let trace = Trace::default();
+    let fail = |error| Failure {
+        error,
+        trace: trace.exchanges(),
+    };
+    let digest = required_digest(&query).map_err(fail)?;
+    let (session, image) = open_image(&state, credentials, &query, &trace)
+        .await
+        .map_err(fail)?;
+    let index = layer_index(&image, &digest).map_err(fail)?;
+    let descriptor = image.manifest.layers[index].clone();
+    let (events, lines) = ndjson::channel();
+    match state.upstream.listings.get(&digest).await {
+        Some(listing) => {
+            tokio::spawn(send_cached(events, descriptor, listing, trace));
+        }
+        None => {
+            let body = open_layer(&session, &image.repository, &descriptor)
+                .await
+                .map_err(fail)?;
+            tokio::spawn(stream_layer(session, descriptor, body, events, trace));
+        }
+    }
+    Ok(ndjson::response(lines))
+}
+
+async fn send_cached(
+    events: mpsc::Sender<ListingEvent>,
+    descriptor: Descriptor,
+    listing: Arc<Listing>,
+    trace: Trace,
+) {
+    let start = ListingEvent::Start {
+        layers: vec![layer_info(&descriptor, Some(&listing))],
+        total_bytes: 0,
+    };
+    if events.send(start).await.is_err() || !ndjson::send_entries(&events, &listing.entries).await {
+        return;
+    }
+    let _ = events.send(done(&[listing], None, trace)).await;
+}
+
+async fn stream_layer(
+    session: Session,
+    descriptor: Descriptor,
+    body: ByteStream,
+    events: mpsc::Sender<ListingEvent>,
+    trace: Trace,
+) {
+    let start = ListingEvent::Start {
+        layers: vec![layer_info(&descriptor, None)],
+        total_bytes: descriptor.size,
+    };
+    if events.send(start).await.is_err() {
+        return;
+    }
+    let progress = Progress::new(events.clone(), 0);
+    let listed = read_listing(
+        &session,
+        &descriptor,
+        body,
+        Some(progress),
+        Some(events.clone()),
+    )
+    .await;
+    let last = match listed {
+        Ok(listing) => done(&[listing], None, trace),
+        Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges())),
+    };
+    let _ = events.send(last).await;
+}
+
+pub async fn list_merged(
+    State(state): State<AppState>,
+    BrowserCredentials(credentials): BrowserCredentials,
+    ApiQuery(query): ApiQuery<LayerQuery>,
+) -> Result<Response, Failure> {
+    let trace = Trace::default();
+    let (session, image) = open_image(&state, credentials, &query, &trace)
+        .await
+        .map_err(|error| Failure {
+            error,
+            trace: trace.exchanges(),
+        })?;
+    let (events, lines) = ndjson::channel();
+    tokio::spawn(async move {
+        let last = match all_listings(&session, &image, Some(&events)).await {
+            Ok(listings) => {
+                let layers: Vec<Vec<Entry>> = listings.iter().map(|l| l.entries.clone()).collect();
+                let merged = merge_layers(&layers, true);
+                drop(layers);
+                if !ndjson::send_entries(&events, &merged).await {
+                    return;
+                }
+                done(&listings, Some(merged.len()), trace)
+            }
+            Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges())),
+        };
+        let _ = events.send(last).await;
+    });
+    Ok(ndjson::response(lines))
+}
+
+/// `Done` for listings; `entries` overrides the count (a merge sends its own entries).
+fn done(listings: &[Arc<Listing>], entries: Option<usize>, trace: Trace) -> ListingEvent {
+    let count = entries.unwrap_or_else(|| listings.iter().map(|l| l.entries.len()).sum());
+    ListingEvent::Done(ListingSummary {
+        entries: count as u64,
+        uncompressed_bytes: listings.iter().map(|l| l.uncompressed_bytes).sum(),
+        verified: listings.iter().all(|l| l.verified),
+        trace: trace.exchanges(),
+    })
+}
+
+pub async fn get_file(
+    State(state): State<AppState>,
+    BrowserCredentials(credentials): BrowserCredentials,
+    ApiQuery(query): ApiQuery<LayerQuery>,
+) -> Result<Response, Failure> {
+    let trace = Trace::default();
+    match serve_file(&state, credentials, &query, &trace).await {
+        Ok(response) => Ok(response),
+        Err(error) => Err(Failure {
+            error,
+            trace: trace.exchanges(),
+        }),
+    }
+}
+
+async fn serve_file(
+    state: &AppState,
+    credentials: Option<Credentials>,
+    query: &LayerQuery,
+    trace: &Trace,
+) -> Result<Response, ProxyError> {
+    let path = query
+        .path
+        .as_deref()
+        .map(normalize_path)
+        .ok_or_else(|| ProxyError::BadRequest("`path` is required".into()))?;
+    let (session, image) = open_image(state, credentials, query, trace).await?;
+    let (listing, located) = match query.digest.as_deref() {
+        Some(raw) => {
+            let digest = parse_digest(raw)?;
+            let layer = layer_index(&image, &digest)?;
+            let descriptor = &image.manifest.layers[layer];
+            let listing = match state.upstream.listings.get(&digest).await {
+                Some(listing) => listing,
+                None => {
+                    let body = open_layer(&session, &image.repository, descriptor).await?;
+                    read_listing(&session, descriptor, body, None, None).await?
+                }
+            };
+            let located = locate_in_layer(&listing, layer, &path)?;
+            (listing, located)
+        }
+        None => {
+            let listings = all_listings(&session, &image, None).await?;
+            let located = locate_merged(&listings, &path)?;
+            (listings[located.layer].clone(), located)
+        }
+    };
+    let data = data_entry(&listing, &located)?;
+    let size = listing.entries[data].size;
+    let descriptor = &image.manifest.layers[located.layer];
+    let len = match query.preview {
+        Some(preview) => size.min(preview.min(MAX_PREVIEW_BYTES)),
+        None => size,
+    };
+    let body =
+        file::read_data(&session, &image.repository, descriptor, &listing, data, len).await?;
+    let Some(_) = query.preview else {
+        return Ok(download(&located.entry.path, size, body.chunks));
+    };
+    let (bytes, fetched_bytes) = body.collect().await?;
+    let preview = FilePreview {
+        entry: located.entry,
+        layer: located.layer,
+        layer_digest: descriptor.digest.clone(),
+        resolved_from: located.resolved_from,
+        content_base64: base64_encode(&bytes),
+        truncated: (bytes.len() as u64) < size,
+        fetched_bytes,
+        trace: trace.exchanges(),
+    };
+    Ok(Json(preview).into_response())
+}
+
+/// The exact bytes as a download, named after the file.
+fn download(
+    path: &str,
+    size: u64,
+    chunks: mpsc::Receiver<Result<bytes::Bytes, ProxyError>>,
+) -> Response {
+    use axum::http::{HeaderValue, header};
+    // An error mid-way aborts the body: with Content-Length set, the client sees it short.
+    let stream = futures_util::stream::unfold(chunks, |mut chunks| async move {
+        let chunk = chunks.recv().await?;
+        Some((chunk, chunks))
+    });
+    let mut response = Response::new(axum::body::Body::from_stream(stream));
+    let headers = response.headers_mut();
+    let octets = HeaderValue::from_static("application/octet-stream");
+    headers.insert(header::CONTENT_TYPE, octets);
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(file_name(path))) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// `attachment` with an ASCII fallback name (quotes, backslashes and controls replaced) and
+/// the exact UTF-8 name percent-encoded (RFC 6266 / RFC 8187).
+fn content_disposition(name: &str) -> String {
+    let name = if name.is_empty() || name == "/" {
+        "file"
+    } else {
+        name
+    };
+    let fallback: String = name
+        .chars()
+        .map(|c| match c {
+            ' ' => ' ',
+            '"' | '\\' => '_',
+            c if c.is_ascii_graphic() => c,
+            _ => '_',
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Parses the reference, opens a session and resolves the image (with `platform`).
+async fn open_image(
+    state: &AppState,
+    credentials: Option<Credentials>,
+    query: &LayerQuery,
+    trace: &Trace,
+) -> Result<(Session, ResolvedImage), ProxyError> {
+    let reference = Reference::parse(&query.reference)?;
+    let platform = query.platform.as_deref().map(parse_digest).transpose()?;
+    let session = Session::open(
+        state.upstream.clone(),
+        &reference.registry,
+        reference.api_host(),
+        credentials,
+        trace.clone(),
+    )
+    .await?;
+    let image = session.resolve_image(&reference, platform.as_ref()).await?;
+    Ok((session, image))
+}
+
+fn required_digest(query: &LayerQuery) -> Result<Digest, ProxyError> {
+    let raw = query
+        .digest
+        .as_deref()
+        .ok_or_else(|| ProxyError::BadRequest("`digest` (the layer) is required".into()))?;
+    parse_digest(raw)
+}
+
+fn parse_digest(raw: &str) -> Result<Digest, ProxyError> {
+    Digest::parse(raw).map_err(|e| ProxyError::BadRequest(format!("invalid digest {raw:?}: {e}")))
+}
