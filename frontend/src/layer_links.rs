@@ -21,6 +21,11 @@ pub enum Source {
     Merged,
 }
 
+/// `sha256:0123456789ab`: enough to tell layers apart in a title or breadcrumb.
+pub fn short_digest(digest: &str) -> String {
+    digest.chars().take(19).collect()
+}
+
 /// The listing view of `source` in image `image`.
 pub fn listing_href(image: &str, source: &Source) -> String {
     let image = encode_query_value(image);

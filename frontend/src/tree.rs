@@ -42,11 +42,6 @@ impl Node {
     pub fn shown_entry(&self) -> Option<&Entry> {
         self.entry.as_ref().or(self.hidden.first())
     }
-
-    /// Deleted or overwritten with nothing visible left at this path.
-    pub fn is_gone(&self) -> bool {
-        self.entry.is_none() && !self.hidden.is_empty()
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -8,7 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::Locator;
-use lading_testkit::fixtures::{LayerBuilder, PushedImage, many_entries, noise, push_layers};
+use lading_testkit::fixtures::{
+    LayerBuilder, PushedImage, many_entries, merge_stack, noise, push_layers,
+};
 use lading_testkit::{Browser, LadingProcess, Registry};
 
 /// A cold debug `lading` and a cold Chromium on a loaded 2-core machine are slow.
@@ -128,7 +130,7 @@ async fn from_an_image_into_a_layer_a_directory_and_a_file() {
     browser
         .client()
         .execute(
-            "document.querySelector('[data-testid=layer-table]').scrollIntoView()",
+            "document.querySelector('[data-testid=layer-table]').scrollIntoView({ block: 'center' })",
             vec![],
         )
         .await
@@ -367,5 +369,53 @@ async fn thirty_thousand_entries_stay_fluid() {
         .await;
     browser.screenshot("browser-layer-big.png").await;
     eprintln!("expand all over {ENTRIES} entries: {expand:?}, {rows} rows rendered");
+    browser.close().await;
+}
+
+/// The testkit's three-layer stack: in the middle layer a whiteout and an opaque directory
+/// are marked as such; merged, a whited-out directory's contents show as deleted by the
+/// layer that deleted them, and a file written twice as overwritten.
+#[tokio::test(flavor = "multi_thread")]
+async fn whiteouts_opaque_directories_and_overwrites_are_told_apart() {
+    let stand = Stand::start().await;
+    let layers = merge_stack().iter().map(LayerBuilder::build).collect();
+    let stack = push_layers(&stand.registry.pusher(), "team/stack", "v1", layers).await;
+    let image = format!("{}/team/stack:v1", stand.registry.host());
+    let browser = Browser::start().await;
+
+    let middle = &stack.layers[1].digest;
+    browser
+        .goto(&stand.url(&format!("?image={image}&layer={middle}")))
+        .await;
+    browser
+        .wait_for_text("[data-testid=listing-summary]", "entries", TIMEOUT)
+        .await;
+    click(&browser, "[data-testid=expand-all]").await;
+    browser
+        .wait_for_text(&row("/etc/motd"), "deleted", TIMEOUT)
+        .await;
+    browser
+        .wait_for_text(&row("/var/cache/app"), "opaque", TIMEOUT)
+        .await;
+    browser.screenshot("browser-layer-whiteouts.png").await;
+
+    browser
+        .goto(&stand.url(&format!("?image={image}&fs=merged")))
+        .await;
+    browser
+        .wait_for_text("[data-testid=listing-summary]", "entries", TIMEOUT)
+        .await;
+    click(&browser, "[data-testid=show-hidden]").await;
+    click(&browser, "[data-testid=expand-all]").await;
+    browser
+        .wait_for_text(&row("/opt/keep/x"), "deleted in layer #3", TIMEOUT)
+        .await;
+    browser
+        .wait_for_text(&row("/etc/os-release"), "overwritten in layer #2", TIMEOUT)
+        .await;
+    browser
+        .wait_for_text(&row("/var/cache/app/a"), "deleted in layer #2", TIMEOUT)
+        .await;
+    browser.screenshot("browser-merged-stack.png").await;
     browser.close().await;
 }

@@ -176,3 +176,28 @@ async fn a_listed_gzip_layer_serves_a_file_with_a_range() {
         preview.fetched_bytes
     );
 }
+
+/// Two file reads at once on layers nobody listed yet: each layer is downloaded whole once
+/// (the later request waits for the first one's listing, or finds it cached).
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_reads_list_each_layer_once() {
+    let registry = Registry::plain();
+    fixtures::push_oci_image(&registry.pusher(), "smoke/twice", "v1").await;
+    let lading = Lading::allowing(&[&registry.host()]);
+    let image = encode(&format!("{}/smoke/twice:v1", registry.host()));
+    let path = format!("/api/file?ref={image}&path=/etc/os-release&preview=64");
+    let (a, b) = tokio::join!(lading.get(&path, None), lading.get(&path, None));
+    let mut whole_blob_gets = 0;
+    for answer in [a, b] {
+        assert_eq!(answer.status, 200, "{:#}", answer.json);
+        let preview: FilePreview = serde_json::from_value(answer.json).unwrap();
+        whole_blob_gets += preview
+            .trace
+            .iter()
+            .filter(|e| e.url.contains("/blobs/") && e.status == Some(200))
+            .filter(|e| !e.request_headers.iter().any(|h| h.name == "range"))
+            .count();
+    }
+    // Two layers (config blobs are not fetched by file reads).
+    assert_eq!(whole_blob_gets, 2);
+}

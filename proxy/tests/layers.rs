@@ -42,20 +42,27 @@ fn row(entry: &Entry) -> Row {
     }
 }
 
-fn want(path: &str, kind: EntryKind, mode: u32, size: usize, link: Option<&str>) -> Row {
+fn want(path: &str, kind: EntryKind, mode: u32, size: usize) -> Row {
     Row {
         path: path.into(),
         kind,
         mode,
         size: size as u64,
-        link: link.map(String::from),
+        link: None,
         owner: (0, 0, None, None),
     }
 }
 
-fn owned(mut row: Row, uid: u64, gid: u64, user: &str, group: &str) -> Row {
-    row.owner = (uid, gid, Some(user.into()), Some(group.into()));
-    row
+impl Row {
+    fn link(mut self, target: &str) -> Row {
+        self.link = Some(target.into());
+        self
+    }
+
+    fn owner(mut self, uid: u64, gid: u64, user: &str, group: &str) -> Row {
+        self.owner = (uid, gid, Some(user.into()), Some(group.into()));
+        self
+    }
 }
 
 /// [`fixtures::entry_zoo`] as a listing must show it, in archive order.
@@ -63,90 +70,36 @@ fn zoo_rows() -> Vec<Row> {
     use EntryKind::*;
     let long = |dir: &str, len: usize| format!("/{}", fixtures::long_name(dir, len));
     let far = format!("/{}", fixtures::long_name("opt/target", 150));
+    let hostname = fixtures::ZOO_HOSTNAME.len();
     vec![
-        want("/etc", Dir, 0o755, 0, None),
-        want(
-            "/etc/hostname",
-            File,
-            0o644,
-            fixtures::ZOO_HOSTNAME.len(),
-            None,
-        ),
-        want("/etc/alias", Symlink, 0o777, 0, Some("hostname")),
-        want("/etc/root-alias", Symlink, 0o777, 0, Some("/etc/hostname")),
-        want("/usr", Dir, 0o755, 0, None),
-        want("/usr/bin", Dir, 0o755, 0, None),
-        want("/usr/bin/tool", File, 0o755, fixtures::ZOO_TOOL_SIZE, None),
-        want(
-            "/usr/bin/tool-link",
-            Hardlink,
-            0o644,
-            0,
-            Some("/usr/bin/tool"),
-        ),
-        owned(
-            want("/usr/bin/su", File, 0o4755, 500, None),
-            0,
-            0,
-            "root",
-            "root",
-        ),
-        owned(
-            want("/usr/bin/wall", File, 0o2755, 400, None),
-            0,
-            5,
-            "root",
-            "tty",
-        ),
-        want("/tmp", Dir, 0o1777, 0, None),
-        owned(
-            want("/home/app", Dir, 0o700, 0, None),
-            1000,
-            1000,
-            "app",
-            "app",
-        ),
-        owned(
-            want("/home/app/.profile", File, 0o600, 12, None),
-            1000,
-            1000,
-            "app",
-            "app",
-        ),
-        want(
-            &long("srv/gnu", 180),
-            File,
-            0o644,
-            "gnu long name\n".len(),
-            None,
-        ),
-        want(&long("srv/pax", 150), File, 0o644, "pax name\n".len(), None),
+        want("/etc", Dir, 0o755, 0),
+        want("/etc/hostname", File, 0o644, hostname),
+        want("/etc/alias", Symlink, 0o777, 0).link("hostname"),
+        want("/etc/root-alias", Symlink, 0o777, 0).link("/etc/hostname"),
+        want("/usr", Dir, 0o755, 0),
+        want("/usr/bin", Dir, 0o755, 0),
+        want("/usr/bin/tool", File, 0o755, fixtures::ZOO_TOOL_SIZE),
+        want("/usr/bin/tool-link", Hardlink, 0o644, 0).link("/usr/bin/tool"),
+        want("/usr/bin/su", File, 0o4755, 500).owner(0, 0, "root", "root"),
+        want("/usr/bin/wall", File, 0o2755, 400).owner(0, 5, "root", "tty"),
+        want("/tmp", Dir, 0o1777, 0),
+        want("/home/app", Dir, 0o700, 0).owner(1000, 1000, "app", "app"),
+        want("/home/app/.profile", File, 0o600, 12).owner(1000, 1000, "app", "app"),
+        want(&long("srv/gnu", 180), File, 0o644, "gnu long name\n".len()),
+        want(&long("srv/pax", 150), File, 0o644, "pax name\n".len()),
         want(
             &long("srv/pax", 300),
             File,
             0o644,
             "pax very long name\n".len(),
-            None,
         ),
-        want(
-            &long("srv/ustar", 200),
-            File,
-            0o644,
-            "ustar prefix\n".len(),
-            None,
-        ),
-        want(
-            "/srv/données/日本語.txt",
-            File,
-            0o644,
-            "unicode\n".len(),
-            None,
-        ),
-        want("/srv/far", Symlink, 0o777, 0, Some(&far)),
-        want("/dev/null", CharDevice, 0o666, 0, None),
-        want("/run/control", Fifo, 0o644, 0, None),
-        want("/etc/motd", Whiteout, 0, 0, None),
-        want("/var/cache", OpaqueWhiteout, 0, 0, None),
+        want(&long("srv/ustar", 200), File, 0o644, "ustar prefix\n".len()),
+        want("/srv/données/日本語.txt", File, 0o644, "unicode\n".len()),
+        want("/srv/far", Symlink, 0o777, 0).link(&far),
+        want("/dev/null", CharDevice, 0o666, 0),
+        want("/run/control", Fifo, 0o644, 0),
+        want("/etc/motd", Whiteout, 0, 0),
+        want("/var/cache", OpaqueWhiteout, 0, 0),
     ]
 }
 

@@ -5,8 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::link::Link;
 use crate::format::image_input_href;
-use crate::layer_links::{Source, listing_href};
-use crate::pages::listing_page::short;
+use crate::layer_links::{Source, listing_href, short_digest as short};
 
 #[component]
 pub fn Breadcrumbs(image: String, source: Source, path: Option<String>) -> impl IntoView {

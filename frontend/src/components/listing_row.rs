@@ -31,7 +31,7 @@ pub fn ListingRow(row: Row, context: RowContext) -> impl IntoView {
         layers,
         expanded,
     } = context;
-    let (name, path, is_dir, opaque, visible_here, entry) = tree.with_untracked(|t| {
+    let (name, path, is_dir, opaque, rewritten, entry) = tree.with_untracked(|t| {
         let node = t.node(row.id);
         let entry = match row.hidden {
             Some(i) => node.hidden.get(i).cloned(),
@@ -42,7 +42,14 @@ pub fn ListingRow(row: Row, context: RowContext) -> impl IntoView {
             node.path.clone(),
             node.is_dir(),
             node.opaque,
-            !node.is_gone(),
+            // Overwritten when the hiding layer wrote this path itself; otherwise it
+            // deleted it (and a later layer may have written it again).
+            entry.as_ref().and_then(|e| e.hidden_by).is_some_and(|by| {
+                node.entry
+                    .iter()
+                    .chain(&node.hidden)
+                    .any(|e| e.layer == Some(by))
+            }),
             entry,
         )
     });
@@ -52,8 +59,9 @@ pub fn ListingRow(row: Row, context: RowContext) -> impl IntoView {
         .is_some_and(|e| e.kind == EntryKind::Whiteout);
     let struck = hidden_by.is_some() || whiteout;
     let label = if row.flat { path.clone() } else { name };
+    // Only the live row of a directory opens it; its hidden (older) entries are notes.
     let id = row.id;
-    let name_cell = if is_dir && !row.flat {
+    let name_cell = if is_dir && !row.flat && row.hidden.is_none() {
         let open = row.expanded;
         view! {
             <button type="button" class="tree-toggle" aria-expanded=open.to_string() data-testid="dir-toggle"
@@ -74,7 +82,7 @@ pub fn ListingRow(row: Row, context: RowContext) -> impl IntoView {
     let badges = view! {
         {whiteout.then(|| view! { " " <span class="badge badge-deleted" title="A whiteout: this layer deletes the path from the layers below">"deleted"</span> })}
         {hidden_by.map(|l| {
-            let (text, title) = if visible_here {
+            let (text, title) = if rewritten {
                 ("overwritten", "A later layer wrote this path again")
             } else {
                 ("deleted", "A later layer deleted this path")
@@ -89,6 +97,8 @@ pub fn ListingRow(row: Row, context: RowContext) -> impl IntoView {
     } else {
         entry.as_ref().map_or(0, |e| e.size)
     };
+    // A whiteout's mode, owner and time are the marker file's: noise, not facts.
+    let facts = entry.as_ref().filter(|_| !whiteout);
     let layer_cell = (source == Source::Merged).then(|| {
         let cell = entry.as_ref().and_then(|e| e.layer).map(|index| {
             let digest = layers.with_untracked(|l| l.get(index).map(|l| l.digest.to_string()));
@@ -114,11 +124,15 @@ pub fn ListingRow(row: Row, context: RowContext) -> impl IntoView {
                 {badges}
             </td>
             <td class="num" title=format!("{size} bytes")>
-                {if is_dir { view! { <span class="muted">{human_size(size)}</span> }.into_any() } else { human_size(size).into_any() }}
+                {match (is_dir, whiteout) {
+                    (_, true) => ().into_any(),
+                    (true, false) => view! { <span class="muted">{human_size(size)}</span> }.into_any(),
+                    (false, false) => human_size(size).into_any(),
+                }}
             </td>
-            <td class="mono small nowrap">{entry.as_ref().map(|e| mode_string(e.kind, e.mode))}</td>
-            <td class="small nowrap">{entry.as_ref().map(owner)}</td>
-            {modified_cell(entry.as_ref())}
+            <td class="mono small nowrap">{facts.map(|e| mode_string(e.kind, e.mode))}</td>
+            <td class="small nowrap">{facts.map(owner)}</td>
+            {modified_cell(facts)}
             {layer_cell}
             <td class="mono small link-target">{entry.and_then(|e| e.link).map(|l| format!("→\u{a0}{l}"))}</td>
         </tr>

@@ -19,7 +19,9 @@ use crate::components::listing_status::ListingStatus;
 use crate::components::listing_tree::ListingTree;
 use crate::credentials::Credentials;
 use crate::format::human_size;
-use crate::layer_links::{Source, blob_api_url, export_api_url, listing_api_url, listing_href};
+use crate::layer_links::{
+    Source, blob_api_url, export_api_url, listing_api_url, listing_href, short_digest as short,
+};
 use crate::listing_stream::stream_listing;
 use crate::pages::set_title;
 use crate::tree::Tree;
@@ -188,9 +190,4 @@ fn ListingHeader(image: String, source: Source, listing: Listing) -> impl IntoVi
             <nav class="actions" aria-label="Listing actions">{download}</nav>
         </section>
     }
-}
-
-/// `sha256:0123456789ab` — enough to tell layers apart in a title.
-pub fn short(digest: &str) -> String {
-    digest.chars().take(19).collect()
 }

@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 
 use lading_shared::layer::Compression;
 
-use super::MAX_UNCOMPRESSED_BYTES;
 use super::checkpoint::Recorder;
 use super::gzip::GzipDecoder;
 use super::source::SourceState;
+use super::zstd::ZstdDecoder;
 use crate::error::ProxyError;
 
 /// Bytes read before sniffing: a tar header's magic sits at 257..262.
@@ -23,15 +23,16 @@ pub const DECODED_BUFFER: usize = 256 * 1024;
 pub type Decoded = BufReader<Counted<Box<dyn Read + Send>>>;
 
 /// Reads the first bytes of `reader`, then decompresses whatever they say it is.
-/// A limit hit is recorded in `state` (as the failure to report).
+/// Uncapped, for reads that stop by themselves (a file's bytes).
 pub fn open(
     reader: impl Read + Send + 'static,
     state: Arc<Mutex<SourceState>>,
 ) -> io::Result<(Compression, Decoded)> {
-    open_limited(reader, MAX_UNCOMPRESSED_BYTES, state, None)
+    open_limited(reader, u64::MAX, state, None)
 }
 
-/// [`open`] with another cap on the uncompressed size; `recorder` collects gzip checkpoints.
+/// [`open`] with a cap on the uncompressed size (a hit is recorded in `state` as the failure
+/// to report); `recorder` collects checkpoints.
 pub fn open_limited(
     mut reader: impl Read + Send + 'static,
     limit: u64,
@@ -47,8 +48,7 @@ pub fn open_limited(
     let inner: Box<dyn Read + Send> = match compression {
         // Multi-member: pigz and eStargz write one gzip member per chunk.
         Compression::Gzip => Box::new(GzipDecoder::new(whole, recorder)),
-        // The zstd decoder reads concatenated frames by default.
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(whole)?),
+        Compression::Zstd => Box::new(ZstdDecoder::new(whole, recorder)?),
         Compression::None => Box::new(whole),
         Compression::Unknown => {
             return Err(io::Error::new(

@@ -1,6 +1,6 @@
 //! Reading one entry's bytes out of a layer, fetching as little as the layer allows: an
-//! uncompressed tar is read with one exact byte range; a gzip layer from the checkpoint
-//! before the entry to the one after it; anything else (zstd) is decompressed from the start.
+//! uncompressed tar is read with one exact byte range; a gzip or multi-frame zstd layer from
+//! the checkpoint before the entry to the one after it; a single zstd frame from the start.
 //! Every download stops as soon as the entry's last byte is out.
 
 use std::io::{self, Read};
@@ -17,6 +17,7 @@ use super::decode;
 use super::gzip::GzipDecoder;
 use super::listing::Listing;
 use super::source::{BlobReader, SourceState, spawn_feeder};
+use super::zstd::ZstdDecoder;
 use crate::error::ProxyError;
 use crate::registry::Session;
 
@@ -79,11 +80,13 @@ pub async fn read_data(
     };
     let plan = match listing.compression {
         Compression::None => Plan::Exact,
-        Compression::Gzip => match span(&listing.checkpoints, offset, end, blob_size) {
-            Some((checkpoint, to)) => Plan::Checkpoint(checkpoint.clone(), to),
-            None => Plan::FromStart,
-        },
-        _ => Plan::FromStart,
+        Compression::Gzip | Compression::Zstd => {
+            match span(&listing.checkpoints, offset, end, blob_size) {
+                Some((checkpoint, to)) => Plan::Checkpoint(checkpoint.clone(), to),
+                None => Plan::FromStart,
+            }
+        }
+        Compression::Unknown => Plan::FromStart,
     };
     let range = match &plan {
         Plan::Exact => Some(offset..end),
@@ -95,6 +98,7 @@ pub async fn read_data(
         .await?
         .body;
     let reader = BlobReader::new(spawn_feeder(body), false, None);
+    let zstd = listing.compression == Compression::Zstd;
     let state = reader.state();
     let task_state = state.clone();
     let task = tokio::task::spawn_blocking(move || {
@@ -102,7 +106,12 @@ pub async fn read_data(
             Plan::Exact => copy_out(reader, 0, len, &tx),
             Plan::Checkpoint(checkpoint, _) => {
                 let skip = offset - checkpoint.uncompressed;
-                copy_out(GzipDecoder::resume(reader, &checkpoint), skip, len, &tx)
+                if zstd {
+                    ZstdDecoder::resume(reader, &checkpoint)
+                        .and_then(|decoder| copy_out(decoder, skip, len, &tx))
+                } else {
+                    copy_out(GzipDecoder::resume(reader, &checkpoint), skip, len, &tx)
+                }
             }
             Plan::FromStart => decode::open(reader, task_state.clone())
                 .and_then(|(_, decoded)| copy_out(decoded, offset, len, &tx)),
@@ -130,7 +139,7 @@ pub async fn read_data(
 enum Plan {
     /// Uncompressed tar: the bytes themselves, by range.
     Exact,
-    /// Gzip: inflate from this checkpoint, fetching up to the given blob offset.
+    /// Gzip or zstd: decompress from this checkpoint, fetching up to the given blob offset.
     Checkpoint(Checkpoint, u64),
     /// Decompress from the blob's first byte.
     FromStart,

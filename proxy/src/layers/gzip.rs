@@ -121,6 +121,18 @@ impl<R: Read> GzipDecoder<R> {
         Ok(!self.in_eof)
     }
 
+    /// Keeps the unread input and reads more after it.
+    fn fill_more(&mut self) -> io::Result<()> {
+        self.input.copy_within(self.in_pos..self.in_end, 0);
+        self.in_base += self.in_pos as u64;
+        self.in_end -= self.in_pos;
+        self.in_pos = 0;
+        let read = read_some(&mut self.source, &mut self.input[self.in_end..])?;
+        self.in_end += read;
+        self.in_eof = read == 0;
+        Ok(())
+    }
+
     fn byte(&mut self) -> io::Result<u8> {
         if !self.fill()? {
             return Err(invalid("the gzip stream is truncated"));
@@ -207,8 +219,10 @@ impl<R: Read> GzipDecoder<R> {
 
     /// One call into the inflater.
     fn inflate(&mut self) -> io::Result<()> {
-        let has_input = self.fill()?;
-        let mut flags = if has_input {
+        self.fill()?;
+        // Until the source ends, tell the inflater more input may follow.
+        let more_coming = !self.in_eof;
+        let mut flags = if more_coming {
             TINFL_FLAG_HAS_MORE_INPUT
         } else {
             0
@@ -236,7 +250,12 @@ impl<R: Read> GzipDecoder<R> {
                 }
             }
             TINFLStatus::HasMoreOutput => {}
-            TINFLStatus::NeedsMoreInput if has_input => {}
+            // Normally every input byte was taken; if not, append more rather than spin.
+            TINFLStatus::NeedsMoreInput if more_coming => {
+                if self.in_pos < self.in_end {
+                    self.fill_more()?;
+                }
+            }
             TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
                 return Err(invalid("the gzip stream is truncated"));
             }

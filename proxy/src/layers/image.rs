@@ -4,14 +4,16 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use bytes::BytesMut;
+use futures_util::StreamExt;
 use lading_shared::layer::{
-    Entry, EntryKind, LayerInfo, ListingEvent, merge_layers, resolve_symlinks,
+    Compression, Entry, EntryKind, LayerInfo, ListingEvent, merge_layers, resolve_symlinks,
 };
 use lading_shared::{Descriptor, Digest};
 use tokio::sync::mpsc;
 
-use super::MAX_UNCOMPRESSED_BYTES;
-use super::listing::{Batcher, Listing, list};
+use super::decode::SNIFF_BYTES;
+use super::listing::{Batcher, LayerLimits, Listing, list};
 use super::source::{BlobReader, ByteStream, Progress, spawn_feeder};
 use crate::error::ProxyError;
 use crate::registry::Session;
@@ -55,11 +57,24 @@ pub async fn open_layer(
         .body)
 }
 
-/// Lists a downloading layer on a blocking thread; caches the listing once verified.
+/// Reads a blob's first bytes to name its compression, and gives back the whole stream.
+pub async fn sniff(mut body: ByteStream) -> Result<(Compression, ByteStream), ProxyError> {
+    let mut head = BytesMut::new();
+    while head.len() < SNIFF_BYTES {
+        match body.next().await {
+            Some(chunk) => head.extend_from_slice(&chunk?),
+            None => break,
+        }
+    }
+    let head = head.freeze();
+    let compression = Compression::sniff(&head);
+    let whole = futures_util::stream::iter([Ok(head)]).chain(body).boxed();
+    Ok((compression, whole))
+}
+
+/// Lists a downloading layer on a blocking thread (the caller caches it).
 /// `entries`: where to stream the entries as they are read (`None`: only collect them).
 pub async fn read_listing(
-    session: &Session,
-    descriptor: &Descriptor,
     body: ByteStream,
     progress: Option<Progress>,
     entries: Option<mpsc::Sender<ListingEvent>>,
@@ -70,20 +85,35 @@ pub async fn read_listing(
         list(
             reader,
             state,
-            MAX_UNCOMPRESSED_BYTES,
+            LayerLimits::default(),
             &mut Batcher::new(entries),
         )
     })
     .await
     .map_err(|e| ProxyError::BadUpstream(format!("the layer reader stopped: {e}")))??;
-    let listing = Arc::new(listing);
-    if listing.verified {
-        let cache = &session.upstream.listings;
-        cache
-            .insert(descriptor.digest.clone(), listing.clone())
-            .await;
-    }
-    Ok(listing)
+    Ok(Arc::new(listing))
+}
+
+/// A layer's listing without streaming it: from the cache, or read once however many
+/// requests want it at the same time (they wait for the first one's download).
+pub async fn listing_of(
+    session: &Session,
+    repository: &str,
+    descriptor: &Descriptor,
+    progress: Option<Progress>,
+) -> Result<Arc<Listing>, ProxyError> {
+    let read = async {
+        let body = open_layer(session, repository, descriptor).await?;
+        read_listing(body, progress, None).await
+    };
+    let cache = &session.upstream.listings;
+    cache
+        .try_get_with(descriptor.digest.clone(), read)
+        .await
+        .map_err(|shared| {
+            // Requests that waited get the first one's error (its text, when shared).
+            Arc::try_unwrap(shared).unwrap_or_else(|e| ProxyError::BadUpstream(e.to_string()))
+        })
 }
 
 /// Every layer's listing, bottom first. With `events`, sends `Start` and `Progress` lines
@@ -123,9 +153,8 @@ pub async fn all_listings(
             listings.push(listing);
             continue;
         }
-        let body = open_layer(session, &image.repository, descriptor).await?;
         let progress = events.map(|e| Progress::new(e.clone(), read_so_far));
-        listings.push(read_listing(session, descriptor, body, progress, None).await?);
+        listings.push(listing_of(session, &image.repository, descriptor, progress).await?);
         read_so_far += descriptor.size;
     }
     Ok(listings)

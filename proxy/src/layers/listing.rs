@@ -8,17 +8,39 @@ use std::time::{Duration, Instant};
 use lading_shared::layer::{Compression, Entry, ListingEvent};
 use tokio::sync::mpsc;
 
-use super::MAX_ENTRIES;
 use super::checkpoint::{Checkpoint, Recorder};
 use super::decode;
 use super::entry::to_entry;
 use super::source::SourceState;
 use crate::error::ProxyError;
 
+/// Uncompressed bytes one layer may expand to: a gzip bomb stops here, with an error.
+pub const MAX_UNCOMPRESSED_BYTES: u64 = 16 * 1024 * 1024 * 1024;
+/// Tar entries one layer may hold (a listing keeps every entry in memory).
+pub const MAX_ENTRIES: usize = 2_000_000;
+
+/// What one layer may hold; past either limit the listing stops with an error.
+#[derive(Debug, Clone, Copy)]
+pub struct LayerLimits {
+    pub uncompressed_bytes: u64,
+    pub entries: usize,
+}
+
+impl Default for LayerLimits {
+    fn default() -> LayerLimits {
+        LayerLimits {
+            uncompressed_bytes: MAX_UNCOMPRESSED_BYTES,
+            entries: MAX_ENTRIES,
+        }
+    }
+}
+
 /// Entries per `Entries` line, and the longest a batch waits: the first entries of a large
 /// layer reach the page at once.
 pub const BATCH_ENTRIES: usize = 500;
 pub const BATCH_EVERY: Duration = Duration::from_millis(100);
+/// Entries with at least this much data are slow to skip: what is pending goes out first.
+pub const FLUSH_BEFORE_BYTES: u64 = 1024 * 1024;
 
 /// One layer's entries, in archive order, with where each entry's bytes start.
 #[derive(Debug, Clone)]
@@ -81,7 +103,10 @@ impl Batcher {
             return Ok(());
         }
         self.batch.push(entry.clone());
-        if self.batch.len() >= BATCH_ENTRIES || self.started.elapsed() >= BATCH_EVERY {
+        if self.batch.len() >= BATCH_ENTRIES
+            || self.started.elapsed() >= BATCH_EVERY
+            || entry.size >= FLUSH_BEFORE_BYTES
+        {
             self.flush()?;
         }
         Ok(())
@@ -105,10 +130,10 @@ impl Batcher {
 pub fn list(
     blob: impl Read + Send + 'static,
     state: Arc<Mutex<SourceState>>,
-    uncompressed_limit: u64,
+    limits: LayerLimits,
     batcher: &mut Batcher,
 ) -> Result<Listing, ProxyError> {
-    let result = walk(blob, state.clone(), uncompressed_limit, batcher);
+    let result = walk(blob, state.clone(), limits, batcher);
     let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
     match result {
         Ok(mut listing) => {
@@ -122,15 +147,19 @@ pub fn list(
 fn walk(
     blob: impl Read + Send + 'static,
     state: Arc<Mutex<SourceState>>,
-    uncompressed_limit: u64,
+    limits: LayerLimits,
     batcher: &mut Batcher,
 ) -> Result<Listing, ProxyError> {
     let unreadable =
         |e: io::Error| ProxyError::BadUpstream(format!("the layer cannot be read: {e}"));
     let recorder = Recorder::default();
-    let (compression, decoded) =
-        decode::open_limited(blob, uncompressed_limit, state, Some(recorder.clone()))
-            .map_err(unreadable)?;
+    let (compression, decoded) = decode::open_limited(
+        blob,
+        limits.uncompressed_bytes,
+        state,
+        Some(recorder.clone()),
+    )
+    .map_err(unreadable)?;
     let mut listing = Listing {
         compression,
         entries: Vec::new(),
@@ -145,9 +174,10 @@ fn walk(
         let Some(parsed) = to_entry(&mut entry).map_err(unreadable)? else {
             continue;
         };
-        if listing.entries.len() >= MAX_ENTRIES {
+        if listing.entries.len() >= limits.entries {
             return Err(ProxyError::BadUpstream(format!(
-                "the layer has more than {MAX_ENTRIES} entries, the most Lading lists"
+                "the layer has more than {} entries, the most Lading lists",
+                limits.entries
             )));
         }
         batcher.push(&parsed).map_err(unreadable)?;

@@ -8,7 +8,8 @@
 //! at decompression speed. A finished listing is cached by layer digest ([`cache`]) together
 //! with each entry's offset in the uncompressed stream, so reading one file later
 //! ([`file`]) fetches only what it needs: gzip layers carry [`checkpoint`]s recorded by the
-//! [`gzip`] reader during the first pass, so a file is inflated from the nearest one.
+//! [`gzip`] reader during the first pass (and multi-frame zstd layers frame starts, see
+//! [`zstd`]), so a file is decompressed from the nearest one.
 
 pub mod cache;
 pub mod checkpoint;
@@ -20,13 +21,9 @@ pub mod image;
 pub mod listing;
 pub mod ndjson;
 pub mod source;
+pub mod zstd;
 
 #[cfg(test)]
-mod gzip_tests;
+mod checkpoint_tests;
 #[cfg(test)]
 mod tests;
-
-/// Uncompressed bytes one layer may expand to: a gzip bomb stops here, with an error.
-pub const MAX_UNCOMPRESSED_BYTES: u64 = 16 * 1024 * 1024 * 1024;
-/// Tar entries one layer may hold (a listing keeps every entry in memory).
-pub const MAX_ENTRIES: usize = 2_000_000;

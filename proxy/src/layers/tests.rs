@@ -8,10 +8,10 @@ use lading_shared::layer::{Compression, EntryKind, ListingEvent};
 use tar::{EntryType, Header};
 use tokio::sync::mpsc;
 
+use super::decode;
 use super::file::copy_out;
-use super::listing::{BATCH_ENTRIES, Batcher, Listing, list};
+use super::listing::{BATCH_ENTRIES, Batcher, LayerLimits, Listing, list};
 use super::source::SourceState;
-use super::{MAX_UNCOMPRESSED_BYTES, decode};
 use crate::error::ProxyError;
 
 const LONG_DIR: &str = "usr/share/a-directory-name-long-enough/to-need/more-than-one-hundred-bytes";
@@ -116,12 +116,12 @@ fn zstd_frames(tar: &[u8], frames: usize) -> Vec<u8> {
 }
 
 pub fn list_bytes(blob: Vec<u8>) -> Result<Listing, ProxyError> {
-    list_limited(blob, MAX_UNCOMPRESSED_BYTES)
+    list_limited(blob, LayerLimits::default())
 }
 
-fn list_limited(blob: Vec<u8>, limit: u64) -> Result<Listing, ProxyError> {
+fn list_limited(blob: Vec<u8>, limits: LayerLimits) -> Result<Listing, ProxyError> {
     let state = Arc::new(Mutex::new(SourceState::default()));
-    list(Cursor::new(blob), state, limit, &mut Batcher::new(None))
+    list(Cursor::new(blob), state, limits, &mut Batcher::new(None))
 }
 
 fn check_sample(listing: &Listing, tar: &[u8]) {
@@ -244,8 +244,22 @@ fn a_gzip_bomb_stops_at_the_uncompressed_limit() {
         .unwrap();
     let blob = gzip_members(&b.into_inner().unwrap(), 1);
     assert!(blob.len() < 1 << 20);
-    let error = list_limited(blob, 8 << 20).unwrap_err();
+    let limits = LayerLimits {
+        uncompressed_bytes: 8 << 20,
+        ..LayerLimits::default()
+    };
+    let error = list_limited(blob, limits).unwrap_err();
     assert!(matches!(error, ProxyError::TooLarge { .. }), "{error}");
+}
+
+#[test]
+fn too_many_entries_stop_the_listing() {
+    let limits = LayerLimits {
+        entries: 3,
+        ..LayerLimits::default()
+    };
+    let error = list_limited(gzip_members(&sample_tar(), 1), limits).unwrap_err();
+    assert!(error.to_string().contains("more than 3 entries"), "{error}");
 }
 
 #[test]
@@ -261,7 +275,7 @@ fn entries_stream_in_batches_then_the_listing_is_whole() {
         list(
             Cursor::new(blob),
             state,
-            u64::MAX,
+            LayerLimits::default(),
             &mut Batcher::new(Some(tx)),
         )
     });

@@ -19,8 +19,8 @@ use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::{ApiQuery, BrowserCredentials};
 use crate::layers::image::{
-    all_listings, data_entry, layer_index, layer_info, locate_in_layer, locate_merged, open_layer,
-    read_listing,
+    all_listings, data_entry, layer_index, layer_info, listing_of, locate_in_layer, locate_merged,
+    open_layer, read_listing, sniff,
 };
 use crate::layers::listing::Listing;
 use crate::layers::source::{ByteStream, Progress};
@@ -87,24 +87,37 @@ async fn stream_layer(
     events: mpsc::Sender<ListingEvent>,
     trace: Trace,
 ) {
+    // The first bytes name the compression for the `Start` line.
+    let sniffed = sniff(body).await;
+    let mut info = layer_info(&descriptor, None);
+    info.compression = sniffed.as_ref().ok().map(|(compression, _)| *compression);
     let start = ListingEvent::Start {
-        layers: vec![layer_info(&descriptor, None)],
+        layers: vec![info],
         total_bytes: descriptor.size,
     };
     if events.send(start).await.is_err() {
         return;
     }
+    let body = match sniffed {
+        Ok((_, body)) => body,
+        Err(error) => {
+            let error = ListingEvent::Error(error.into_api_error(trace.exchanges()));
+            let _ = events.send(error).await;
+            return;
+        }
+    };
     let progress = Progress::new(events.clone(), 0);
-    let listed = read_listing(
-        &session,
-        &descriptor,
-        body,
-        Some(progress),
-        Some(events.clone()),
-    )
-    .await;
+    let listed = read_listing(body, Some(progress), Some(events.clone())).await;
     let last = match listed {
-        Ok(listing) => done(&[listing], None, trace),
+        Ok(listing) => {
+            if listing.verified {
+                let cache = &session.upstream.listings;
+                cache
+                    .insert(descriptor.digest.clone(), listing.clone())
+                    .await;
+            }
+            done(&[listing], None, trace)
+        }
         Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges())),
     };
     let _ = events.send(last).await;
@@ -184,13 +197,7 @@ async fn serve_file(
             let digest = parse_digest(raw)?;
             let layer = layer_index(&image, &digest)?;
             let descriptor = &image.manifest.layers[layer];
-            let listing = match state.upstream.listings.get(&digest).await {
-                Some(listing) => listing,
-                None => {
-                    let body = open_layer(&session, &image.repository, descriptor).await?;
-                    read_listing(&session, descriptor, body, None, None).await?
-                }
-            };
+            let listing = listing_of(&session, &image.repository, descriptor, None).await?;
             let located = locate_in_layer(&listing, layer, &path)?;
             (listing, located)
         }
@@ -314,4 +321,31 @@ fn required_digest(query: &LayerQuery) -> Result<Digest, ProxyError> {
 
 fn parse_digest(raw: &str) -> Result<Digest, ProxyError> {
     Digest::parse(raw).map_err(|e| ProxyError::BadRequest(format!("invalid digest {raw:?}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn download_names_are_quoted_safely() {
+        let cases = [
+            (
+                "busybox",
+                r#"attachment; filename="busybox"; filename*=UTF-8''busybox"#,
+            ),
+            (
+                "a \"b\"\\c.txt",
+                r#"attachment; filename="a _b__c.txt"; filename*=UTF-8''a%20%22b%22%5Cc.txt"#,
+            ),
+            (
+                "ünï\r\n",
+                r#"attachment; filename="_n___"; filename*=UTF-8''%C3%BCn%C3%AF%0D%0A"#,
+            ),
+            ("", r#"attachment; filename="file"; filename*=UTF-8''file"#),
+        ];
+        for (name, want) in cases {
+            assert_eq!(content_disposition(name), want, "{name:?}");
+        }
+    }
 }

@@ -1,10 +1,12 @@
-//! Checkpoints round-trip: inflating from any recorded checkpoint gives exactly the bytes a
-//! full inflate gives at that offset.
+//! Checkpoints round-trip: decompressing from any recorded checkpoint (gzip block boundary,
+//! gzip member start, zstd frame start) gives exactly the bytes a full decompression gives
+//! at that offset.
 
 use std::io::{Cursor, Read, Write};
 
 use super::checkpoint::{Checkpoint, MAX_CHECKPOINTS, Recorder, SPACING, span};
 use super::gzip::GzipDecoder;
+use super::zstd::ZstdDecoder;
 
 /// Text-like bytes (words from a small vocabulary) so deflate uses back-references that
 /// reach across block boundaries.
@@ -147,4 +149,33 @@ fn broken_gzip_is_an_error_not_a_panic() {
         let result = GzipDecoder::new(Cursor::new(bytes), None).read_to_end(&mut out);
         assert!(result.is_err(), "{name}");
     }
+}
+
+#[test]
+fn zstd_frame_starts_are_checkpoints() {
+    let data = text(11 * 1024 * 1024, 4);
+    let mut blob = Vec::new();
+    for part in data.chunks(1024 * 1024) {
+        blob.extend(zstd::encode_all(part, 3).unwrap());
+    }
+    let recorder = Recorder::default();
+    let mut full = Vec::new();
+    ZstdDecoder::new(Cursor::new(blob.clone()), Some(recorder.clone()))
+        .unwrap()
+        .read_to_end(&mut full)
+        .unwrap();
+    assert!(full == data);
+    let checkpoints = recorder.take();
+    // One frame per MiB, a checkpoint at most every SPACING: 0, 4 and 8 MiB.
+    let starts: Vec<u64> = checkpoints.iter().map(|c| c.uncompressed >> 20).collect();
+    assert_eq!(starts, [0, 4, 8]);
+    let start = 9 * 1024 * 1024 + 77;
+    let (from, to) = span(&checkpoints, start, start + 5_000, blob.len() as u64).unwrap();
+    let source = Cursor::new(blob[from.compressed as usize..to as usize].to_vec());
+    let mut decoder = ZstdDecoder::resume(source, from).unwrap();
+    let skip = start - from.uncompressed;
+    std::io::copy(&mut (&mut decoder).take(skip), &mut std::io::sink()).unwrap();
+    let mut got = vec![0; 5_000];
+    decoder.read_exact(&mut got).unwrap();
+    assert!(got == data[start as usize..start as usize + 5_000]);
 }

@@ -1,0 +1,145 @@
+//! A zstd reader (multi-frame) that records each frame start it passes as a [`Checkpoint`]
+//! and can start again from one. Frames are independent (no window crosses them), so a
+//! frame start needs no state; a single-frame layer has only the blob's start.
+
+use std::io::{self, Read};
+
+use zstd::stream::raw::{Decoder, InBuffer, Operation, OutBuffer};
+
+use super::checkpoint::{Checkpoint, Recorder};
+
+/// Compressed bytes read at a time, and decompressed bytes per call (zstd's suggested sizes).
+const INPUT_BUFFER: usize = 128 * 1024;
+const OUTPUT_BUFFER: usize = 128 * 1024;
+
+pub struct ZstdDecoder<R> {
+    source: R,
+    input: Box<[u8]>,
+    in_pos: usize,
+    in_end: usize,
+    in_eof: bool,
+    /// Blob offset of `input[0]`.
+    in_base: u64,
+    decoder: Decoder<'static>,
+    output: Box<[u8]>,
+    ready: (usize, usize),
+    produced: u64,
+    frames: u64,
+    /// Inside a frame (its first byte was fed, its end not yet seen).
+    in_frame: bool,
+    recorder: Option<Recorder>,
+}
+
+impl<R: Read> ZstdDecoder<R> {
+    /// Decodes a whole zstd blob; with `recorder`, records frame starts.
+    pub fn new(source: R, recorder: Option<Recorder>) -> io::Result<ZstdDecoder<R>> {
+        Ok(ZstdDecoder {
+            source,
+            input: vec![0; INPUT_BUFFER].into_boxed_slice(),
+            in_pos: 0,
+            in_end: 0,
+            in_eof: false,
+            in_base: 0,
+            decoder: Decoder::new()?,
+            output: vec![0; OUTPUT_BUFFER].into_boxed_slice(),
+            ready: (0, 0),
+            produced: 0,
+            frames: 0,
+            in_frame: false,
+            recorder,
+        })
+    }
+
+    /// Decodes from a frame start; `source` yields the blob from `checkpoint.compressed` on.
+    pub fn resume(source: R, checkpoint: &Checkpoint) -> io::Result<ZstdDecoder<R>> {
+        let mut decoder = ZstdDecoder::new(source, None)?;
+        decoder.in_base = checkpoint.compressed;
+        decoder.produced = checkpoint.uncompressed;
+        decoder.frames = 1;
+        Ok(decoder)
+    }
+
+    fn fill(&mut self) -> io::Result<bool> {
+        if self.in_pos < self.in_end {
+            return Ok(true);
+        }
+        if self.in_eof {
+            return Ok(false);
+        }
+        self.in_base += self.in_end as u64;
+        self.in_pos = 0;
+        self.in_end = loop {
+            match self.source.read(&mut self.input) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                other => break other?,
+            }
+        };
+        self.in_eof = self.in_end == 0;
+        Ok(!self.in_eof)
+    }
+
+    /// At a frame boundary: records it (when due) or finds the clean end.
+    fn frame_start(&mut self) -> io::Result<bool> {
+        if !self.fill()? {
+            if self.frames == 0 {
+                return Err(invalid("the zstd stream is empty"));
+            }
+            return Ok(false);
+        }
+        if let Some(recorder) = &self.recorder
+            && self.produced >= recorder.next_at()
+        {
+            recorder.push(Checkpoint {
+                compressed: self.in_base + self.in_pos as u64,
+                uncompressed: self.produced,
+                bits: 0,
+                bit_buf: 0,
+                window: Vec::new().into(),
+                member_start: true,
+            });
+        }
+        self.in_frame = true;
+        Ok(true)
+    }
+
+    fn decompress(&mut self) -> io::Result<()> {
+        let has_input = self.fill()?;
+        let mut input = InBuffer::around(&self.input[self.in_pos..self.in_end]);
+        let mut output = OutBuffer::around(&mut self.output[..]);
+        let hint = self.decoder.run(&mut input, &mut output)?;
+        let (consumed, written) = (input.pos(), output.pos());
+        self.in_pos += consumed;
+        self.ready = (0, written);
+        self.produced += written as u64;
+        if hint == 0 {
+            // The frame is decoded and flushed: the next byte starts another frame.
+            self.in_frame = false;
+            self.frames += 1;
+        } else if !has_input && consumed == 0 && written == 0 {
+            return Err(invalid("the zstd stream is truncated"));
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for ZstdDecoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let (start, end) = self.ready;
+            if start < end {
+                let n = buf.len().min(end - start);
+                buf[..n].copy_from_slice(&self.output[start..start + n]);
+                self.ready.0 += n;
+                return Ok(n);
+            }
+            if !self.in_frame && !self.frame_start()? {
+                return Ok(0);
+            }
+            self.decompress()?;
+        }
+    }
+}
+
+fn invalid(message: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message.to_string())
+}
