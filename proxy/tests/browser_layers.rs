@@ -42,7 +42,11 @@ impl Stand {
             .file("usr/share/doc/lading/README.txt", README)
             .dir("bin")
             .file_with_mode("bin/busybox", noise(7, 3000), 0o755)
-            .symlink("bin/sh", "busybox");
+            .symlink("bin/sh", "busybox")
+            .file(
+                "var/log/big.log",
+                "a line of a long log file\n".repeat(3000),
+            );
         let top = LayerBuilder::new()
             .whiteout("etc/motd")
             .dir("srv")
@@ -311,6 +315,18 @@ async fn the_merged_filesystem_shows_a_whiteout_as_deleted_on_request() {
         )
         .await;
     browser.screenshot("browser-symlink.png").await;
+
+    // Longer than the preview: the first 64 KiB, and a note saying so.
+    browser
+        .goto(&stand.url(&format!("?image={image}&fs=merged&path=/var/log/big.log")))
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=truncated-note]",
+            "showing the first 64.0 KiB of 76.2 KiB",
+            TIMEOUT,
+        )
+        .await;
     browser.close().await;
 }
 

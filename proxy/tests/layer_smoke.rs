@@ -201,3 +201,35 @@ async fn concurrent_reads_list_each_layer_once() {
     // Two layers (config blobs are not fetched by file reads).
     assert_eq!(whole_blob_gets, 2);
 }
+
+/// A hard link in an upper layer to a file of a lower one (runtimes apply layers in order,
+/// so the link resolves): the merged view serves the lower layer's bytes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hard_link_to_a_lower_layer_serves_that_layers_bytes() {
+    let registry = Registry::plain();
+    let layers = vec![
+        fixtures::LayerBuilder::new()
+            .file("usr/bin/tool", "#!/bin/sh\necho tool\n")
+            .build(),
+        fixtures::LayerBuilder::new()
+            .hardlink("usr/bin/tool-alias", "usr/bin/tool")
+            .build(),
+    ];
+    fixtures::push_layers(&registry.pusher(), "smoke/links", "v1", layers).await;
+    let lading = Lading::allowing(&[&registry.host()]);
+    let image = encode(&format!("{}/smoke/links:v1", registry.host()));
+    let answer = lading
+        .get(
+            &format!("/api/file?ref={image}&path=/usr/bin/tool-alias&preview=100"),
+            None,
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{:#}", answer.json);
+    let preview: FilePreview = serde_json::from_value(answer.json).unwrap();
+    assert_eq!(preview.entry.kind, EntryKind::Hardlink);
+    assert_eq!(preview.layer, 0, "the bytes come from the lower layer");
+    let shown = base64::engine::general_purpose::STANDARD
+        .decode(&preview.content_base64)
+        .unwrap();
+    assert_eq!(shown, b"#!/bin/sh\necho tool\n");
+}

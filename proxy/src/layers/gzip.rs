@@ -2,7 +2,7 @@
 //! from one. It drives miniz_oxide's core inflater, which is safe Rust, can stop at deflate
 //! block boundaries and resume from one with the window in its output buffer: zlib's zran
 //! technique without `unsafe` (zlib-rs hides `inflatePrime` behind its C API). Measured here
-//! at about the speed of zlib-rs through flate2, and well above `gzip -d`.
+//! near zlib-rs through flate2 (~450 vs ~490 MB/s of output) and ~2.5× `gzip -d`.
 //!
 //! The gzip CRC-32 and length trailers are skipped, not checked: a whole blob is checked
 //! against its digest, which is stronger and covers every byte.

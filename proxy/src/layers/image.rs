@@ -216,27 +216,60 @@ pub fn locate_in_layer(listing: &Listing, layer: usize, path: &str) -> Result<Lo
     })
 }
 
-/// The entry whose bytes a file read serves: the file itself, or a hard link's target
-/// (written earlier in the same layer, as tar requires).
-pub fn data_entry(listing: &Listing, located: &Located) -> Result<usize, ProxyError> {
-    let mut index = located.index;
+/// Where a file read gets its bytes: a layer's listing and an entry in it.
+#[derive(Debug, Clone)]
+pub struct DataEntry {
+    pub layer: usize,
+    pub listing: Arc<Listing>,
+    pub index: usize,
+}
+
+/// The entry whose bytes a file read serves: the file itself, or a hard link's target,
+/// written earlier in the same layer or, as runtimes allow when they apply layers in
+/// order, in a layer below (`lower`: the listings under `located.layer`, empty when a
+/// layer is read alone).
+pub fn data_entry(
+    listing: &Arc<Listing>,
+    located: &Located,
+    lower: &[Arc<Listing>],
+) -> Result<DataEntry, ProxyError> {
+    let mut at = DataEntry {
+        layer: located.layer,
+        listing: listing.clone(),
+        index: located.index,
+    };
+    let mut below = lower;
     // Hard links to hard links are legal; a few hops is plenty.
     for _ in 0..8 {
-        let entry = &listing.entries[index];
+        let entry = &at.listing.entries[at.index];
         match entry.kind {
-            EntryKind::File => return Ok(index),
+            EntryKind::File => return Ok(at),
             EntryKind::Hardlink => {
                 let target = entry.link.as_deref().unwrap_or("");
-                index = listing.entries[..index]
+                let earlier = at.listing.entries[..at.index]
                     .iter()
-                    .rposition(|e| e.path == target)
+                    .rposition(|e| e.path == target);
+                if let Some(index) = earlier {
+                    at.index = index;
+                    continue;
+                }
+                let (layer, index) = below
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .find_map(|(layer, l)| l.find(target).map(|index| (layer, index)))
                     .ok_or_else(|| {
                         ProxyError::BadUpstream(format!(
-                            "hard link {} points at {target}, which its layer does not hold \
-                             before it",
+                            "hard link {} points at {target}, which no layer holds before it",
                             entry.path
                         ))
                     })?;
+                at = DataEntry {
+                    layer,
+                    listing: below[layer].clone(),
+                    index,
+                };
+                below = &below[..layer];
             }
             kind => {
                 return Err(ProxyError::BadRequest(format!(

@@ -2,10 +2,10 @@
 //! layers into one filesystem, and reads single files back out.
 //!
 //! The key design decision is that the blob is never held: the async side forwards HTTP
-//! chunks through a small bounded channel ([`source`]) to one blocking thread that hashes,
-//! decompresses ([`decode`]) and walks the tar ([`listing`]), so memory stays flat whatever
-//! the layer size and the tar parser (the sync `tar` crate, fed by zlib-rs or libzstd) runs
-//! at decompression speed. A finished listing is cached by layer digest ([`cache`]) together
+//! chunks (digest-checked by `Session::blob_stream`) through a small bounded channel
+//! ([`source`]) to one blocking thread that decompresses ([`decode`]) and walks the tar
+//! ([`listing`]), so memory stays flat whatever the layer size and the sync `tar` crate runs
+//! at decompression speed (gzip through miniz_oxide's core inflater, zstd through libzstd). A finished listing is cached by layer digest ([`cache`]) together
 //! with each entry's offset in the uncompressed stream, so reading one file later
 //! ([`file`]) fetches only what it needs: gzip layers carry [`checkpoint`]s recorded by the
 //! [`gzip`] reader during the first pass (and multi-frame zstd layers frame starts, see

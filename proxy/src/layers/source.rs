@@ -22,16 +22,22 @@ pub const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 pub type ByteStream = BoxStream<'static, Result<Bytes, ProxyError>>;
 
-/// Forwards `body` into a bounded channel; stops when the reader goes away.
+/// Forwards `body` into a bounded channel; stops when the reader goes away. A clean end of
+/// the body is marked by an empty chunk, so a feeder that died (runtime shutdown) is never
+/// mistaken for a complete, verified blob.
 pub fn spawn_feeder(mut body: ByteStream) -> mpsc::Receiver<Result<Bytes, ProxyError>> {
     let (tx, rx) = mpsc::channel(CHUNKS_IN_FLIGHT);
     tokio::spawn(async move {
         while let Some(chunk) = body.next().await {
             let failed = chunk.is_err();
+            if matches!(&chunk, Ok(bytes) if bytes.is_empty()) {
+                continue;
+            }
             if tx.send(chunk).await.is_err() || failed {
-                break;
+                return;
             }
         }
+        let _ = tx.send(Ok(Bytes::new())).await;
     });
     rx
 }
@@ -131,6 +137,11 @@ impl Read for BlobReader {
                 return Ok(0);
             }
             match self.chunks.blocking_recv() {
+                Some(Ok(chunk)) if chunk.is_empty() => {
+                    self.done = true;
+                    self.lock().verified = self.whole;
+                    return Ok(0);
+                }
                 Some(Ok(chunk)) => {
                     let read = {
                         let mut state = self.lock();
@@ -142,9 +153,8 @@ impl Read for BlobReader {
                 }
                 Some(Err(error)) => return Err(self.fail(error)),
                 None => {
-                    self.done = true;
-                    self.lock().verified = self.whole;
-                    return Ok(0);
+                    let stopped = "the download stopped before the blob's end";
+                    return Err(self.fail(ProxyError::BadUpstream(stopped.into())));
                 }
             }
         }

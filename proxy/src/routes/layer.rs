@@ -192,37 +192,40 @@ async fn serve_file(
         .map(normalize_path)
         .ok_or_else(|| ProxyError::BadRequest("`path` is required".into()))?;
     let (session, image) = open_image(state, credentials, query, trace).await?;
-    let (listing, located) = match query.digest.as_deref() {
+    let (located, data) = match query.digest.as_deref() {
         Some(raw) => {
             let digest = parse_digest(raw)?;
             let layer = layer_index(&image, &digest)?;
             let descriptor = &image.manifest.layers[layer];
             let listing = listing_of(&session, &image.repository, descriptor, None).await?;
             let located = locate_in_layer(&listing, layer, &path)?;
-            (listing, located)
+            let data = data_entry(&listing, &located, &[])?;
+            (located, data)
         }
         None => {
             let listings = all_listings(&session, &image, None).await?;
             let located = locate_merged(&listings, &path)?;
-            (listings[located.layer].clone(), located)
+            let lower = &listings[..located.layer];
+            let data = data_entry(&listings[located.layer], &located, lower)?;
+            (located, data)
         }
     };
-    let data = data_entry(&listing, &located)?;
-    let size = listing.entries[data].size;
-    let descriptor = &image.manifest.layers[located.layer];
+    let size = data.listing.entries[data.index].size;
+    let descriptor = &image.manifest.layers[data.layer];
     let len = match query.preview {
         Some(preview) => size.min(preview.min(MAX_PREVIEW_BYTES)),
         None => size,
     };
+    let (listing, index) = (&data.listing, data.index);
     let body =
-        file::read_data(&session, &image.repository, descriptor, &listing, data, len).await?;
+        file::read_data(&session, &image.repository, descriptor, listing, index, len).await?;
     let Some(_) = query.preview else {
         return Ok(download(&located.entry.path, size, body.chunks));
     };
     let (bytes, fetched_bytes) = body.collect().await?;
     let preview = FilePreview {
         entry: located.entry,
-        layer: located.layer,
+        layer: data.layer,
         layer_digest: descriptor.digest.clone(),
         resolved_from: located.resolved_from,
         content_base64: base64_encode(&bytes),
