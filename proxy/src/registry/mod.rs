@@ -68,7 +68,7 @@ impl Upstream {
         getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
         Ok(Upstream {
             http,
-            streaming_http: stream::client(&guard).map_err(|e| e.to_string())?,
+            streaming_http: transport::streaming_client(&guard).map_err(|e| e.to_string())?,
             guard,
             challenges: moka::future::Cache::builder()
                 .max_capacity(MAX_CACHED_CHALLENGES)

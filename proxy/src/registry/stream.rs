@@ -18,11 +18,8 @@ use reqwest::{Response, StatusCode};
 use super::Session;
 use super::blobs::is_answer;
 use super::body::{verified, window};
-use super::transport::{CONNECT_TIMEOUT, READ_TIMEOUT, network_error};
+use super::transport::network_error;
 use crate::error::{Fetching, ProxyError};
-use crate::guard::Guard;
-
-const USER_AGENT: &str = concat!("lading/", env!("CARGO_PKG_VERSION"));
 
 /// A blob body on its way through the proxy.
 pub struct BlobStream {
@@ -37,18 +34,6 @@ pub struct BlobStream {
     /// Ends in `Err` on a broken connection or, for a whole blob, on a digest or size
     /// mismatch (then the final bytes are withheld).
     pub body: BoxStream<'static, Result<Bytes, ProxyError>>,
-}
-
-/// The streaming client: as `transport::client`, without the total request timeout.
-pub fn client(guard: &Guard) -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .dns_resolver(guard.resolver())
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(READ_TIMEOUT)
-        .user_agent(USER_AGENT)
-        .build()
 }
 
 impl Session {

@@ -25,15 +25,23 @@ const USER_AGENT: &str = concat!("lading/", env!("CARGO_PKG_VERSION"));
 /// The one HTTP client: no automatic redirects (each hop is checked by hand), no proxies from
 /// the environment, DNS through the guard.
 pub fn client(guard: &Guard) -> reqwest::Result<reqwest::Client> {
+    builder(guard).timeout(REQUEST_TIMEOUT).build()
+}
+
+/// The same client for blob bodies, which may rightly take longer than [`REQUEST_TIMEOUT`]:
+/// only a stalled read ends them.
+pub fn streaming_client(guard: &Guard) -> reqwest::Result<reqwest::Client> {
+    builder(guard).build()
+}
+
+fn builder(guard: &Guard) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .dns_resolver(guard.resolver())
         .connect_timeout(CONNECT_TIMEOUT)
         .read_timeout(READ_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
         .user_agent(USER_AGENT)
-        .build()
 }
 
 impl Session {
