@@ -179,3 +179,21 @@ async fn merged_view_applies_whiteouts_and_opaque_dirs_and_names_each_layer() {
         assert_eq!(hidden, want_hidden);
     }
 }
+
+/// Regression: a layer shorter than the bytes sniffed for its compression ended the stream
+/// early and was reported as a broken download.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_layer_smaller_than_the_sniffed_head_lists_cleanly() {
+    let registry = Registry::plain();
+    let layer = fixtures::LayerBuilder::new()
+        .file("hello.txt", "hi")
+        .build_with(LayerCompression::Gzip);
+    assert!(layer.blob.bytes.len() < 512, "the fixture is tiny");
+    let image = push(&registry, "layers/tiny", vec![layer]).await;
+    let lading = Lading::allowing(&[&registry.host()]);
+    let digest = &image.layers[0].digest;
+    let listing = list_layer(&lading, &reference(&registry, &image), digest).await;
+    let paths: Vec<&str> = listing.entries.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["/hello.txt"]);
+    assert!(listing.done().verified);
+}

@@ -58,7 +58,10 @@ pub async fn open_layer(
 }
 
 /// Reads a blob's first bytes to name its compression, and gives back the whole stream.
-pub async fn sniff(mut body: ByteStream) -> Result<(Compression, ByteStream), ProxyError> {
+pub async fn sniff(body: ByteStream) -> Result<(Compression, ByteStream), ProxyError> {
+    // Fused: a blob shorter than the sniffed head has ended already, and the verifying body
+    // must not be polled again after its end.
+    let mut body = body.fuse();
     let mut head = BytesMut::new();
     while head.len() < SNIFF_BYTES {
         match body.next().await {

@@ -86,6 +86,8 @@ pub fn verified(
             }
         }
     })
+    // Fused: callers may poll once more after the end (unfold would panic).
+    .fuse()
     .boxed()
 }
 
@@ -148,6 +150,8 @@ pub fn window(
         }
         None
     })
+    // Fused: callers may poll once more after the end (unfold would panic).
+    .fuse()
     .boxed()
 }
 
