@@ -2,18 +2,8 @@ use super::*;
 
 fn entry(path: &str, kind: EntryKind, size: u64) -> Entry {
     Entry {
-        path: path.to_owned(),
-        kind,
-        mode: 0o644,
-        uid: 0,
-        gid: 0,
-        uname: None,
-        gname: None,
         size,
-        mtime: 0,
-        link: None,
-        layer: None,
-        hidden_by: None,
+        ..Entry::new(path, kind)
     }
 }
 

@@ -36,6 +36,9 @@ pub enum ProxyError {
     InvalidReference(#[from] ReferenceError),
     #[error("{0}")]
     BadRequest(String),
+    /// The request itself is not allowed (a cross-site form post).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{message}")]
     Upstream {
         kind: ErrorKind,
@@ -116,6 +119,7 @@ impl ProxyError {
         match self {
             ProxyError::InvalidReference(_) => ErrorKind::InvalidReference,
             ProxyError::BadRequest(_) => ErrorKind::BadRequest,
+            ProxyError::Forbidden(_) => ErrorKind::Denied,
             ProxyError::Upstream { kind, .. } => *kind,
             ProxyError::Refused(_) => ErrorKind::RefusedHost,
             ProxyError::Unreachable { .. } => ErrorKind::Unreachable,

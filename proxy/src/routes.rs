@@ -38,9 +38,16 @@ pub fn router(state: AppState) -> Router {
         .route(TAGS_PATH, get(tags::list_tags))
         .route(lading_shared::layer::LAYER_PATH, get(layer::list_layer))
         .route(lading_shared::layer::MERGED_PATH, get(layer::list_merged))
-        .route(lading_shared::layer::FILE_PATH, get(layer::get_file))
-        .route(BLOB_PATH, get(blob::stream_blob))
-        .route(EXPORT_PATH, get(export::export_image))
+        // Downloads also take a posted form: a link cannot carry the credentials header.
+        .route(
+            lading_shared::layer::FILE_PATH,
+            get(layer::get_file).post(layer::get_file),
+        )
+        .route(BLOB_PATH, get(blob::stream_blob).post(blob::stream_blob))
+        .route(
+            EXPORT_PATH,
+            get(export::export_image).post(export::export_image),
+        )
         .route("/api/{*rest}", get(health::unknown_api))
         // The app's wasm shrinks to 40% gzipped; API answers stay uncompressed (small, and
         // later endpoints stream blobs that are compressed already).
@@ -48,16 +55,20 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(
             ServiceBuilder::new()
-                // Marked before the trace layer so no log line can print a credential.
+                // Marked before the trace layer so no log line can print a credential. The
+                // trace layer logs no bodies, so a posted form's credentials are not printed.
                 .layer(SetSensitiveRequestHeadersLayer::new(secret_headers))
                 .layer(TraceLayer::new_for_http())
                 .layer(SetResponseHeaderLayer::overriding(
                     header::X_CONTENT_TYPE_OPTIONS,
                     HeaderValue::from_static("nosniff"),
                 ))
+                // Not `no-referrer`: under it browsers send `Origin: null` with a posted form
+                // (Fetch spec, "append a request Origin header"), and download forms must show
+                // their origin. `same-origin` still sends nothing to other sites.
                 .layer(SetResponseHeaderLayer::overriding(
                     header::REFERRER_POLICY,
-                    HeaderValue::from_static("no-referrer"),
+                    HeaderValue::from_static("same-origin"),
                 ))
                 .layer(SetResponseHeaderLayer::overriding(
                     header::X_FRAME_OPTIONS,

@@ -19,6 +19,10 @@ pub const TAGS_PATH: &str = "/api/tags";
 /// Registry credentials for the one registry a call targets: `base64(username:password)`.
 /// Sent by the browser on each call, never stored or logged by the proxy.
 pub const CREDENTIALS_HEADER: &str = "x-lading-credentials";
+/// The same `base64(username:password)` as a form field, for downloads: a plain link cannot
+/// send a header, so a download of a private image is a `POST` form (see
+/// [`crate::layer::BLOB_PATH`]) carrying the query's fields plus this one.
+pub const CREDENTIALS_FIELD: &str = "credentials";
 
 /// Query of [`IMAGE_PATH`].
 #[derive(Debug, Clone, Serialize, Deserialize)]

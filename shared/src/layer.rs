@@ -28,6 +28,11 @@ pub const FILE_PATH: &str = "/api/file";
 pub const BLOB_PATH: &str = "/api/blob";
 /// `GET /api/export?ref=REFERENCE[&platform=DIGEST]` → one image as a tar that is both an OCI
 /// image layout and `docker load`-able, streamed.
+///
+/// The downloads ([`BLOB_PATH`], [`EXPORT_PATH`], [`FILE_PATH`] without `preview`) also take
+/// `POST` with an `application/x-www-form-urlencoded` body of the same fields plus
+/// [`crate::api::CREDENTIALS_FIELD`]: how a browser downloads a private image's bytes
+/// straight to disk without putting credentials in a URL.
 pub const EXPORT_PATH: &str = "/api/export";
 
 /// Query of [`LAYER_PATH`], [`MERGED_PATH`], [`FILE_PATH`], [`BLOB_PATH`], [`EXPORT_PATH`].
@@ -134,6 +139,27 @@ pub struct Entry {
     /// layer (`Some(index of that layer)`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden_by: Option<usize>,
+}
+
+impl Entry {
+    /// An entry with no owner, times, link or layer yet (mode 0o644, size 0); fields are
+    /// public, so callers set the rest with struct-update syntax.
+    pub fn new(path: impl Into<String>, kind: EntryKind) -> Entry {
+        Entry {
+            path: path.into(),
+            kind,
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+            uname: None,
+            gname: None,
+            size: 0,
+            mtime: 0,
+            link: None,
+            layer: None,
+            hidden_by: None,
+        }
+    }
 }
 
 /// One line of a listing stream.

@@ -6,20 +6,7 @@ use lading_shared::layer::{
 };
 
 fn entry(path: &str, kind: EntryKind) -> Entry {
-    Entry {
-        path: path.into(),
-        kind,
-        mode: 0o644,
-        uid: 0,
-        gid: 0,
-        uname: None,
-        gname: None,
-        size: 0,
-        mtime: 0,
-        link: None,
-        layer: None,
-        hidden_by: None,
-    }
+    Entry::new(path, kind)
 }
 
 fn file(path: &str) -> Entry {

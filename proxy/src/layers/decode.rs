@@ -72,6 +72,19 @@ pub fn open_limited(
     ))
 }
 
+/// The decoders' read step: copies decoded bytes not yet read (`output[ready.0..ready.1]`)
+/// into `buf`, or `None` when there are none and more must be decoded.
+pub fn take_ready(output: &[u8], ready: &mut (usize, usize), buf: &mut [u8]) -> Option<usize> {
+    let (start, end) = *ready;
+    if start >= end {
+        return None;
+    }
+    let n = buf.len().min(end - start);
+    buf[..n].copy_from_slice(&output[start..start + n]);
+    ready.0 += n;
+    Some(n)
+}
+
 fn hex_prefix(bytes: &[u8]) -> String {
     let shown: String = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
     if bytes.is_empty() {

@@ -7,6 +7,7 @@
 //! The gzip CRC-32 and length trailers are skipped, not checked: a whole blob is checked
 //! against its digest, which is stronger and covers every byte.
 
+use super::decode::take_ready;
 use std::io::{self, Read};
 
 use miniz_oxide::inflate::TINFLStatus;
@@ -268,11 +269,7 @@ impl<R: Read> GzipDecoder<R> {
 impl<R: Read> Read for GzipDecoder<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
-            let (start, end) = self.ready;
-            if start < end {
-                let n = buf.len().min(end - start);
-                buf[..n].copy_from_slice(&self.output[start..start + n]);
-                self.ready.0 += n;
+            if let Some(n) = take_ready(&self.output, &mut self.ready, buf) {
                 return Ok(n);
             }
             match self.phase {

@@ -2,6 +2,7 @@
 //! and can start again from one. Frames are independent (no window crosses them), so a
 //! frame start needs no state; a single-frame layer has only the blob's start.
 
+use super::decode::take_ready;
 use std::io::{self, Read};
 
 use zstd::stream::raw::{Decoder, InBuffer, Operation, OutBuffer};
@@ -125,11 +126,7 @@ impl<R: Read> ZstdDecoder<R> {
 impl<R: Read> Read for ZstdDecoder<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
-            let (start, end) = self.ready;
-            if start < end {
-                let n = buf.len().min(end - start);
-                buf[..n].copy_from_slice(&self.output[start..start + n]);
-                self.ready.0 += n;
+            if let Some(n) = take_ready(&self.output, &mut self.ready, buf) {
                 return Ok(n);
             }
             if !self.in_frame && !self.frame_start()? {

@@ -1,5 +1,6 @@
 //! `GET /api/blob?ref=REFERENCE&digest=BLOB[&platform=DIGEST]`: one blob of an image as a
-//! download, streamed and digest-verified, with the client's `Range` passed through.
+//! download, streamed and digest-verified, with the client's `Range` passed through. `POST`
+//! takes the same fields as a form (see [`Download`]).
 //!
 //! Only a layer or the config of the image `ref` names can be fetched: Lading is a viewer of
 //! images, not an open blob relay.
@@ -16,7 +17,7 @@ use lading_shared::{Descriptor, Digest, Reference};
 
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
-use crate::extract::{ApiQuery, BrowserCredentials};
+use crate::extract::Download;
 use crate::registry::Session;
 use crate::registry::credentials::Credentials;
 use crate::registry::image::ResolvedImage;
@@ -25,9 +26,8 @@ use crate::trace::Trace;
 
 pub async fn stream_blob(
     State(state): State<AppState>,
-    BrowserCredentials(credentials): BrowserCredentials,
     headers: HeaderMap,
-    ApiQuery(query): ApiQuery<LayerQuery>,
+    Download { query, credentials }: Download,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
     let fail = |error| Failure {

@@ -1,6 +1,7 @@
 //! `GET /api/export?ref=REFERENCE[&platform=DIGEST]`: one image as one tar that is both an
 //! OCI image layout (`oci-layout`, `index.json`, `blobs/`) and `docker load`-able
-//! (`manifest.json` pointing into the same `blobs/`), streamed as the blobs arrive.
+//! (`manifest.json` pointing into the same `blobs/`), streamed as the blobs arrive. `POST`
+//! takes the same fields as a form (see [`Download`]).
 //!
 //! Every size is known from the descriptors before a byte is fetched, so each tar header is
 //! written before its data and the whole length is sent as `Content-Length`. Each blob is
@@ -17,14 +18,13 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::stream::{self, BoxStream};
 use futures_util::{StreamExt, TryStreamExt};
-use lading_shared::layer::LayerQuery;
 use lading_shared::{Descriptor, Digest, Manifest, Reference};
 use serde_json::json;
 
 use super::blob::open_image;
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
-use crate::extract::{ApiQuery, BrowserCredentials};
+use crate::extract::Download;
 use crate::registry::Session;
 use crate::registry::image::ResolvedImage;
 use crate::trace::Trace;
@@ -41,8 +41,7 @@ const CONTAINERD_NAME: &str = "io.containerd.image.name";
 
 pub async fn export_image(
     State(state): State<AppState>,
-    BrowserCredentials(credentials): BrowserCredentials,
-    ApiQuery(query): ApiQuery<LayerQuery>,
+    Download { query, credentials }: Download,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
     let fail = |error| Failure {

@@ -1,7 +1,7 @@
 //! `GET /api/layer` (one layer's entries), `/api/merged` (the image's filesystem) and
-//! `/api/file` (one file's bytes). Failures before the answer starts (bad reference, auth,
-//! a layer not in the image) are the usual JSON error; listings then stream NDJSON and end
-//! in `Done` or `Error`.
+//! `/api/file` (one file's bytes; as a download also a `POST` form, see [`Download`]).
+//! Failures before the answer starts (bad reference, auth, a layer not in the image) are the
+//! usual JSON error; listings then stream NDJSON and end in `Done` or `Error`.
 
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
-use crate::extract::{ApiQuery, BrowserCredentials};
+use crate::extract::{ApiQuery, BrowserCredentials, Download};
 use crate::layers::image::{
     all_listings, data_entry, layer_index, layer_info, listing_of, locate_in_layer, locate_merged,
     open_layer, read_listing, sniff,
@@ -167,8 +167,7 @@ fn done(listings: &[Arc<Listing>], entries: Option<usize>, trace: Trace) -> List
 
 pub async fn get_file(
     State(state): State<AppState>,
-    BrowserCredentials(credentials): BrowserCredentials,
-    ApiQuery(query): ApiQuery<LayerQuery>,
+    Download { query, credentials }: Download,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
     match serve_file(&state, credentials, &query, &trace).await {
