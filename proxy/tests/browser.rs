@@ -6,7 +6,7 @@
 //!
 //! To look at the same fixtures by hand: `cargo run -p lading-testkit --bin lading-fixtures`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::Locator;
@@ -37,7 +37,7 @@ struct Stand {
 
 impl Stand {
     async fn start() -> Stand {
-        require_dist();
+        lading_testkit::require_frontend_dist();
         let registry = Registry::plain();
         let pusher = registry.pusher();
         let index = push_oci_index_with_attestation(&pusher, INDEX_REPO, INDEX_TAG).await;
@@ -66,33 +66,6 @@ impl Stand {
     }
 }
 
-/// `dist/` is what `lading` serves; without it the browser would test an error page.
-fn require_dist() {
-    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
-    let index = dist.join("index.html");
-    let html = std::fs::read_to_string(&index).unwrap_or_else(|e| {
-        panic!(
-            "{} is missing ({e}): build the frontend first with \
-             `PATH=$HOME/.cache/lading-tools/node_modules/.bin:$PATH trunk build --release`",
-            index.display()
-        )
-    });
-    assert!(
-        html.contains("lading-app") && wasm_files(&dist).next().is_some(),
-        "{} is not a trunk build of the frontend (no app <meta> or no .wasm)",
-        dist.display()
-    );
-}
-
-fn wasm_files(dist: &Path) -> impl Iterator<Item = PathBuf> {
-    std::fs::read_dir(dist)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
-}
-
 /// Navigates and checks that `lading` served the built app (not its "not built" page).
 async fn open(browser: &Browser, url: &str) {
     browser.goto(url).await;
@@ -105,26 +78,9 @@ async fn open(browser: &Browser, url: &str) {
         .await
         .expect("inspect the page");
     if served != serde_json::Value::Bool(true) {
-        let body = text_of(browser, "body").await;
+        let body = browser.text_of("body").await;
         panic!("{url} is not the built frontend; lading served: {body:?}");
     }
-}
-
-async fn count(browser: &Browser, css: &str) -> usize {
-    browser
-        .client()
-        .find_all(Locator::Css(css))
-        .await
-        .map_or(0, |e| e.len())
-}
-
-async fn text_of(browser: &Browser, css: &str) -> String {
-    let element = browser
-        .client()
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("find {css}: {e}"));
-    element.text().await.unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -152,7 +108,7 @@ async fn paste_a_reference_see_platforms_and_attestation_then_open_a_platform() 
     browser
         .wait_for_text("[data-testid=platform-table]", "arm64", TIMEOUT)
         .await;
-    let digest = text_of(&browser, "[data-testid=manifest-digest]").await;
+    let digest = browser.text_of("[data-testid=manifest-digest]").await;
     assert_eq!(
         digest, stand.index.index.manifest.digest,
         "the header shows the index digest"
@@ -164,14 +120,12 @@ async fn paste_a_reference_see_platforms_and_attestation_then_open_a_platform() 
     );
 
     // Two platforms; the attestation hangs under amd64 and is not a platform of its own.
-    assert_eq!(count(&browser, "[data-testid=platform-row]").await, 2);
-    assert_eq!(count(&browser, "[data-testid=attestation]").await, 1);
+    assert_eq!(browser.count("[data-testid=platform-row]").await, 2);
+    assert_eq!(browser.count("[data-testid=attestation]").await, 1);
     assert_eq!(
-        count(
-            &browser,
-            "[data-testid=platform-row][data-testid=attestation]"
-        )
-        .await,
+        browser
+            .count("[data-testid=platform-row][data-testid=attestation]")
+            .await,
         0
     );
     let rows = browser
@@ -185,7 +139,7 @@ async fn paste_a_reference_see_platforms_and_attestation_then_open_a_platform() 
             "unknown/unknown is not a platform"
         );
     }
-    let attestation = text_of(&browser, "[data-testid=attestation]").await;
+    let attestation = browser.text_of("[data-testid=attestation]").await;
     assert!(
         attestation.contains(&stand.index.attestation.manifest.digest[..19]),
         "attestation row: {attestation}"
@@ -193,7 +147,7 @@ async fn paste_a_reference_see_platforms_and_attestation_then_open_a_platform() 
     browser.screenshot("browser-index.png").await;
 
     // The requests panel teaches the protocol: it lists what the proxy fetched.
-    assert!(count(&browser, "[data-testid=requests-panel]").await >= 1);
+    assert!(browser.count("[data-testid=requests-panel]").await >= 1);
 
     // Click amd64, see its history aligned with layers. The marker survives only if the
     // router navigated in place rather than reloading the page.
@@ -214,13 +168,13 @@ async fn paste_a_reference_see_platforms_and_attestation_then_open_a_platform() 
         .wait_for_text("[data-testid=history-table]", "COPY", TIMEOUT)
         .await;
     assert_eq!(
-        text_of(&browser, "[data-testid=manifest-digest]").await,
+        browser.text_of("[data-testid=manifest-digest]").await,
         stand.index.linux_amd64.manifest.digest
     );
     let layers = stand.index.linux_amd64.layers.len();
-    assert!(count(&browser, "[data-testid=history-row]").await >= layers);
+    assert!(browser.count("[data-testid=history-row]").await >= layers);
     assert_eq!(
-        count(&browser, "[data-testid=layer-table] tbody tr").await,
+        browser.count("[data-testid=layer-table] tbody tr").await,
         layers
     );
     let kept = browser
@@ -301,17 +255,17 @@ async fn shared_links_open_directly_in_a_fresh_browser() {
         .wait_for_text("[data-testid=config-summary]", "Entrypoint", TIMEOUT)
         .await;
     assert_eq!(
-        text_of(&browser, "[data-testid=manifest-digest]").await,
+        browser.text_of("[data-testid=manifest-digest]").await,
         stand.image.manifest.digest
     );
     // Registry text is text: the label that looks like markup is shown, never parsed.
-    let summary = text_of(&browser, "[data-testid=config-summary]").await;
+    let summary = browser.text_of("[data-testid=config-summary]").await;
     assert!(
         summary.contains(XSS_LABEL_VALUE),
         "the label is shown as text: {summary}"
     );
     assert_eq!(
-        count(&browser, "[data-testid=config-summary] img").await,
+        browser.count("[data-testid=config-summary] img").await,
         0,
         "no element came from a label"
     );
@@ -329,7 +283,7 @@ async fn shared_links_open_directly_in_a_fresh_browser() {
         href.contains(&stand.image.manifest.digest),
         "the pin link names the digest: {href}"
     );
-    assert_eq!(count(&browser, "[data-testid=raw-json]").await, 1);
+    assert_eq!(browser.count("[data-testid=raw-json]").await, 1);
     browser.screenshot("browser-image.png").await;
     browser.close().await;
 
@@ -342,7 +296,7 @@ async fn shared_links_open_directly_in_a_fresh_browser() {
     browser
         .wait_for_text("[data-testid=tag-list]", "latest", TIMEOUT)
         .await;
-    assert!(count(&browser, "[data-testid=tag-item]").await > 0);
+    assert!(browser.count("[data-testid=tag-item]").await > 0);
     let filter = browser
         .client()
         .find(Locator::Css("[data-testid=tag-filter]"))
@@ -353,7 +307,7 @@ async fn shared_links_open_directly_in_a_fresh_browser() {
         .wait_for_text("[data-testid=tag-list]", "1.10.0", TIMEOUT)
         .await;
     assert_eq!(
-        count(&browser, "[data-testid=tag-item]").await,
+        browser.count("[data-testid=tag-item]").await,
         1,
         "the filter leaves one tag"
     );

@@ -28,7 +28,7 @@ struct Stand {
 
 impl Stand {
     async fn start() -> Stand {
-        require_dist();
+        lading_testkit::require_frontend_dist();
         let registry = Registry::plain();
         let base = LayerBuilder::new()
             .dir("etc")
@@ -80,42 +80,6 @@ impl Stand {
     }
 }
 
-fn require_dist() {
-    let index = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist/index.html");
-    let html = std::fs::read_to_string(&index).unwrap_or_else(|e| {
-        panic!(
-            "{} is missing ({e}): build the frontend first with `bash scripts/build-frontend.sh`",
-            index.display()
-        )
-    });
-    assert!(
-        html.contains("lading-app"),
-        "{} is not a trunk build",
-        index.display()
-    );
-}
-
-async fn click(browser: &Browser, css: &str) {
-    browser
-        .client()
-        .wait()
-        .at_most(TIMEOUT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("find {css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-async fn count(browser: &Browser, css: &str) -> usize {
-    browser
-        .client()
-        .find_all(Locator::Css(css))
-        .await
-        .map_or(0, |e| e.len())
-}
-
 /// The row of `path` in the listing.
 fn row(path: &str) -> String {
     format!("[data-testid=listing-row][data-path=\"{path}\"]")
@@ -142,7 +106,7 @@ async fn from_an_image_into_a_layer_a_directory_and_a_file() {
     browser.screenshot("browser-image-layers.png").await;
 
     // The first layer's listing: root level only, directories closed.
-    click(&browser, "[data-testid=layer-link]").await;
+    browser.click("[data-testid=layer-link]").await;
     browser
         .wait_for_text("[data-testid=listing-summary]", "verified", TIMEOUT)
         .await;
@@ -154,9 +118,9 @@ async fn from_an_image_into_a_layer_a_directory_and_a_file() {
             .is_some_and(|q| q.contains(&format!("layer={base_layer}"))),
         "the layer view lives in the URL: {current}"
     );
-    assert_eq!(count(&browser, &row("/usr")).await, 1);
+    assert_eq!(browser.count(&row("/usr")).await, 1);
     assert_eq!(
-        count(&browser, &row("/usr/share")).await,
+        browser.count(&row("/usr/share")).await,
         0,
         "directories start closed"
     );
@@ -168,7 +132,9 @@ async fn from_an_image_into_a_layer_a_directory_and_a_file() {
         "/usr/share/doc",
         "/usr/share/doc/lading",
     ] {
-        click(&browser, &format!("{} [data-testid=dir-toggle]", row(dir))).await;
+        browser
+            .click(&format!("{} [data-testid=dir-toggle]", row(dir)))
+            .await;
     }
     browser
         .wait_for_text(
@@ -188,14 +154,12 @@ async fn from_an_image_into_a_layer_a_directory_and_a_file() {
     browser.screenshot("browser-layer.png").await;
 
     // The file: its text as text (markup shown, not rendered), with a download link.
-    click(
-        &browser,
-        &format!(
+    browser
+        .click(&format!(
             "{} [data-testid=file-link]",
             row("/usr/share/doc/lading/README.txt")
-        ),
-    )
-    .await;
+        ))
+        .await;
     let text = browser
         .wait_for_text(
             "[data-testid=file-text]",
@@ -204,7 +168,7 @@ async fn from_an_image_into_a_layer_a_directory_and_a_file() {
         )
         .await;
     assert_eq!(text.trim_end(), README.trim_end());
-    assert_eq!(count(&browser, "[data-testid=file-text] b").await, 0);
+    assert_eq!(browser.count("[data-testid=file-text] b").await, 0);
     let download = browser
         .client()
         .find(Locator::Css("[data-testid=file-download]"))
@@ -221,17 +185,13 @@ async fn from_an_image_into_a_layer_a_directory_and_a_file() {
     browser.screenshot("browser-file.png").await;
 
     // A binary file is a hex dump.
-    click(&browser, "[data-testid=crumb-listing]").await;
-    click(
-        &browser,
-        &format!("{} [data-testid=dir-toggle]", row("/bin")),
-    )
-    .await;
-    click(
-        &browser,
-        &format!("{} [data-testid=file-link]", row("/bin/busybox")),
-    )
-    .await;
+    browser.click("[data-testid=crumb-listing]").await;
+    browser
+        .click(&format!("{} [data-testid=dir-toggle]", row("/bin")))
+        .await;
+    browser
+        .click(&format!("{} [data-testid=file-link]", row("/bin/busybox")))
+        .await;
     browser
         .wait_for_text("[data-testid=hex-dump]", "00000000  ", TIMEOUT)
         .await;
@@ -250,22 +210,20 @@ async fn the_merged_filesystem_shows_a_whiteout_as_deleted_on_request() {
     browser
         .wait_for_text("[data-testid=listing-summary]", "entries", TIMEOUT)
         .await;
-    click(
-        &browser,
-        &format!("{} [data-testid=dir-toggle]", row("/etc")),
-    )
-    .await;
+    browser
+        .click(&format!("{} [data-testid=dir-toggle]", row("/etc")))
+        .await;
     browser
         .wait_for_text(&row("/etc/hostname"), "#1", TIMEOUT)
         .await;
     assert_eq!(
-        count(&browser, &row("/etc/motd")).await,
+        browser.count(&row("/etc/motd")).await,
         0,
         "deleted files are hidden by default"
     );
     browser.wait_for_text(&row("/srv"), "#2", TIMEOUT).await;
 
-    click(&browser, "[data-testid=show-hidden]").await;
+    browser.click("[data-testid=show-hidden]").await;
     let motd = browser
         .wait_for_text(&row("/etc/motd"), "deleted", TIMEOUT)
         .await;
@@ -274,7 +232,7 @@ async fn the_merged_filesystem_shows_a_whiteout_as_deleted_on_request() {
         "the row says who deleted it: {motd}"
     );
     assert_eq!(
-        count(&browser, &format!("{}.struck", row("/etc/motd"))).await,
+        browser.count(&format!("{}.struck", row("/etc/motd"))).await,
         1,
         "the deleted file is struck through"
     );
@@ -294,7 +252,7 @@ async fn the_merged_filesystem_shows_a_whiteout_as_deleted_on_request() {
             TIMEOUT,
         )
         .await;
-    assert_eq!(count(&browser, "[data-testid=listing-row]").await, 1);
+    assert_eq!(browser.count("[data-testid=listing-row]").await, 1);
     browser.screenshot("browser-merged-search.png").await;
 
     browser
@@ -352,22 +310,20 @@ async fn thirty_thousand_entries_stay_fluid() {
     browser
         .wait_for_text("[data-testid=listing-summary]", "30,000", TIMEOUT)
         .await;
-    click(
-        &browser,
-        &format!("{} [data-testid=dir-toggle]", row("/many")),
-    )
-    .await;
+    browser
+        .click(&format!("{} [data-testid=dir-toggle]", row("/many")))
+        .await;
     browser
         .wait_for_text(&row("/many/d099"), "d099", TIMEOUT)
         .await;
 
     let started = std::time::Instant::now();
-    click(&browser, "[data-testid=expand-all]").await;
+    browser.click("[data-testid=expand-all]").await;
     browser
         .wait_for_text(&row("/many/d000/f00100"), "f00100", TIMEOUT)
         .await;
     let expand = started.elapsed();
-    let rows = count(&browser, "[data-testid=listing-row]").await;
+    let rows = browser.count("[data-testid=listing-row]").await;
     assert!(rows <= 501, "only a window of rows is rendered, not {rows}");
     assert!(
         expand < Duration::from_secs(5),
@@ -406,7 +362,7 @@ async fn whiteouts_opaque_directories_and_overwrites_are_told_apart() {
     browser
         .wait_for_text("[data-testid=listing-summary]", "entries", TIMEOUT)
         .await;
-    click(&browser, "[data-testid=expand-all]").await;
+    browser.click("[data-testid=expand-all]").await;
     browser
         .wait_for_text(&row("/etc/motd"), "deleted", TIMEOUT)
         .await;
@@ -421,8 +377,8 @@ async fn whiteouts_opaque_directories_and_overwrites_are_told_apart() {
     browser
         .wait_for_text("[data-testid=listing-summary]", "entries", TIMEOUT)
         .await;
-    click(&browser, "[data-testid=show-hidden]").await;
-    click(&browser, "[data-testid=expand-all]").await;
+    browser.click("[data-testid=show-hidden]").await;
+    browser.click("[data-testid=expand-all]").await;
     browser
         .wait_for_text(&row("/opt/keep/x"), "deleted in layer #3", TIMEOUT)
         .await;

@@ -18,6 +18,8 @@ use crate::process::{Readiness, Supervised, launch};
 pub const CHROMEDRIVER_BIN: &str = "/usr/bin/chromedriver";
 pub const CHROMIUM_BIN: &str = "/usr/bin/chromium";
 const DRIVER_READY_TIMEOUT: Duration = Duration::from_secs(10);
+/// A cold debug `lading` and a cold Chromium on a loaded 2-core machine are slow.
+pub const CLICK_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often [`Browser::wait_for_text`] looks again.
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 /// Root and sandbox-less containers need `--no-sandbox`; the rest keeps Chromium quiet,
@@ -125,6 +127,37 @@ impl Browser {
         }
     }
 
+    /// How many elements match `css` now (0 when none or on error).
+    pub async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map_or(0, |e| e.len())
+    }
+
+    /// Waits (up to [`CLICK_TIMEOUT`]) for an element matching `css`, then clicks it.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(CLICK_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("find {css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// The text of the first element matching `css`; panics when there is none.
+    pub async fn text_of(&self, css: &str) -> String {
+        let element = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("find {css}: {e}"));
+        element.text().await.unwrap_or_default()
+    }
+
     /// Saves a PNG of the viewport as `test-artifacts/<name>` under the workspace root.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self
@@ -150,6 +183,29 @@ impl Browser {
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
     }
+}
+
+/// Panics unless the workspace's `dist/` holds a trunk build of the frontend (what `lading`
+/// serves): without it a browser test would test the "not built" page.
+pub fn require_frontend_dist() {
+    let dist = artifacts_dir().with_file_name("dist");
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index).unwrap_or_else(|e| {
+        panic!(
+            "{} is missing ({e}): build the frontend first with `bash scripts/build-frontend.sh`",
+            index.display()
+        )
+    });
+    let has_wasm = std::fs::read_dir(&dist)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| e.path().extension().is_some_and(|x| x == "wasm"));
+    assert!(
+        html.contains("lading-app") && has_wasm,
+        "{} is not a trunk build of the frontend (no app <meta> or no .wasm)",
+        dist.display()
+    );
 }
 
 /// `test-artifacts/` at the workspace root (ignored by git), for screenshots.

@@ -32,7 +32,7 @@ mod server;
 mod signing_key;
 mod token_server;
 
-pub use browser::{Browser, CHROMEDRIVER_BIN, CHROMIUM_BIN, artifacts_dir};
+pub use browser::{Browser, CHROMEDRIVER_BIN, CHROMIUM_BIN, artifacts_dir, require_frontend_dist};
 pub use jwt::{Access, EXPIRED_BY_SECS};
 pub use lading::LadingProcess;
 pub use pusher::Pusher;
