@@ -62,7 +62,10 @@ pub fn listing_api_url(image: &str, source: &Source) -> String {
 
 /// `GET` of a file's JSON preview, at most `bytes` bytes (its download is [`Download::file`]).
 pub fn file_api_url(image: &str, source: &Source, path: &str, bytes: u64) -> String {
-    format!("{}&preview={bytes}", Download::file(image, source, path).href())
+    format!(
+        "{}&preview={bytes}",
+        Download::file(image, source, path).href()
+    )
 }
 
 /// A download: an API path and its fields. As a link (no credentials) the fields are the

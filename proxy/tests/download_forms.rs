@@ -3,12 +3,16 @@
 //! `credentials`) and the answer streams to disk. Spoken over a real socket to `lading`, in
 //! front of an htpasswd `docker-registry`.
 
+use std::path::Path;
+use std::time::Duration;
+
+use fantoccini::Locator;
 use lading::guard::AllowedHost;
 use lading::{AppState, Settings};
 use lading_shared::api::CREDENTIALS_FIELD;
 use lading_shared::layer::{BLOB_PATH, EXPORT_PATH, FILE_PATH};
 use lading_testkit::fixtures::{self, PushedImage};
-use lading_testkit::{BackgroundServer, Registry};
+use lading_testkit::{BackgroundServer, Browser, LadingProcess, Registry};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, ORIGIN};
 use serde_json::Value;
@@ -17,6 +21,8 @@ const USER: &str = "reader";
 const PASSWORD: &str = "secret";
 const REPO: &str = "team/private";
 const TAG: &str = "v1";
+/// A cold debug `lading` and a cold Chromium on a loaded 2-core machine are slow.
+const TIMEOUT: Duration = Duration::from_secs(30);
 
 struct Stand {
     /// Kept alive for the test's length.
@@ -245,4 +251,99 @@ async fn forms_from_other_sites_and_malformed_forms_are_refused() {
         (400, "bad_request"),
         "only forms: {body}"
     );
+}
+
+/// The page itself: signed in, a download is a form whose post passes the same-origin check
+/// (the page's `Referrer-Policy` must not make the browser send `Origin: null`) and streams
+/// without leaving the page; no credential reaches an `href` or a log line, even at debug.
+#[tokio::test(flavor = "multi_thread")]
+async fn signed_in_the_page_downloads_by_posting_a_form() {
+    lading_testkit::require_frontend_dist();
+    let registry = Registry::htpasswd(USER, PASSWORD);
+    fixtures::push_oci_image(&registry.pusher(), REPO, TAG).await;
+    let host = registry.host();
+    let lading = LadingProcess::spawn_with_env(
+        Path::new(env!("CARGO_BIN_EXE_lading")),
+        &["--allow-host", host.as_str()],
+        &[("LADING_LOG", "debug")],
+    );
+    let browser = Browser::start().await;
+    let page = format!("{}/?image={host}/{REPO}:{TAG}", lading.base_url());
+    browser.goto(&page).await;
+
+    let client = browser.client();
+    let username = Locator::Css("[data-testid=sign-in] input[name=username]");
+    let username = client.wait().at_most(TIMEOUT).for_element(username).await;
+    let username = username.expect("a 401 offers sign-in");
+    username.send_keys(USER).await.unwrap();
+    let password = Locator::Css("[data-testid=sign-in] input[name=password]");
+    let password = client.find(password).await.unwrap();
+    password.send_keys(PASSWORD).await.unwrap();
+    browser
+        .click("[data-testid=sign-in] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text("[data-testid=layer-table]", "2 layers", TIMEOUT)
+        .await;
+
+    let export =
+        "form.download-form[method=post][action='/api/export'] button[data-testid=export-link]";
+    assert_eq!(
+        browser.count(export).await,
+        1,
+        "signed in, the export is a form"
+    );
+    assert_eq!(browser.count("a[data-testid=export-link]").await, 0);
+    assert_eq!(
+        browser
+            .count("form.download-form[action='/api/blob']")
+            .await,
+        2,
+        "one per layer"
+    );
+    let secret = credentials(USER, PASSWORD);
+    for link in client.find_all(Locator::Css("a[href]")).await.unwrap() {
+        let href = link.attr("href").await.unwrap().unwrap_or_default();
+        assert!(!href.contains(&secret), "a credential in a link: {href}");
+    }
+
+    browser.click(export).await;
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    let answered = loop {
+        let output = plain(&lading.output());
+        let posted = output
+            .lines()
+            .find(|l| l.contains("method=POST uri=/api/export") && l.contains("status="));
+        if let Some(line) = posted {
+            break line.to_string();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no POST reached lading:\n{output}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(answered.contains("status=200"), "{answered}");
+    let current = client.current_url().await.unwrap();
+    assert_eq!(current.as_str(), page, "an attachment: the page stays");
+    let output = lading.output();
+    assert!(
+        !output.contains(PASSWORD) && !output.contains(&secret),
+        "a credential in lading's log:\n{output}"
+    );
+    browser.close().await;
+}
+
+/// Log text without its ANSI colours.
+fn plain(log: &str) -> String {
+    let mut out = String::with_capacity(log.len());
+    let mut chars = log.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

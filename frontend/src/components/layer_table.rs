@@ -6,10 +6,11 @@ use lading_shared::Descriptor;
 use leptos::prelude::*;
 
 use crate::components::digest_label::DigestLabel;
+use crate::components::download_link::DownloadLink;
 use crate::components::key_value_table::Value;
 use crate::components::link::Link;
 use crate::format::{human_size, media_type_label};
-use crate::layer_links::{Source, blob_api_url, export_api_url, listing_href};
+use crate::layer_links::{Download, Source, listing_href};
 
 #[component]
 pub fn LayerTable(
@@ -32,9 +33,12 @@ pub fn LayerTable(
                 <Link href=listing_href(&image, &Source::Merged) class="button" testid="merged-link">
                     "Browse merged filesystem"
                 </Link>
-                <a class="button" href=export_api_url(&image) download="" data-testid="export-link">
-                    "Export image (.tar)"
-                </a>
+                <DownloadLink
+                    download=Download::export(&image)
+                    label="Export image (.tar)"
+                    button=true
+                    testid="export-link"
+                />
             </nav>
         }
     });
@@ -96,7 +100,7 @@ fn LayerRow(number: usize, layer: Descriptor, image: String, browsable: bool) ->
             <td><DigestLabel digest=layer.digest /></td>
             <td class="nowrap small">
                 {listing}
-                <a href=blob_api_url(&image, &digest) download="">"Download layer"</a>
+                <DownloadLink download=Download::blob(&image, &digest) label="Download layer" />
             </td>
         </tr>
     }

@@ -4,6 +4,7 @@ pub mod breadcrumbs;
 pub mod config_summary;
 pub mod copy_button;
 pub mod digest_label;
+pub mod download_link;
 pub mod error_view;
 pub mod header_bar;
 pub mod history_table;

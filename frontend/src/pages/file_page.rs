@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use crate::api::{fetch_file_preview, local_error};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::copy_button::CopyButton;
+use crate::components::download_link::DownloadLink;
 use crate::components::error_view::ErrorView;
 use crate::components::link::Link;
 use crate::components::listing_row::owner;
@@ -20,7 +21,7 @@ use crate::components::requests_panel::RequestsPanel;
 use crate::credentials::Credentials;
 use crate::file_format::{as_text, format_mtime, hex_dump, mode_string};
 use crate::format::human_size;
-use crate::layer_links::{Source, file_api_url, listing_href};
+use crate::layer_links::{Download, Source, file_api_url, listing_href};
 use crate::pages::set_title;
 
 /// Bytes of a file shown inline; the rest is a download away.
@@ -33,7 +34,7 @@ pub fn FilePage(image: String, source: Source, path: String) -> impl IntoView {
     let registry = reference.as_ref().ok().map(|r| r.registry.clone());
     let repository = reference.as_ref().ok().map(Reference::repository);
     let invalid = reference.err().map(|e| e.to_string());
-    let url = file_api_url(&image, &source, &path, Some(PREVIEW_BYTES));
+    let url = file_api_url(&image, &source, &path, PREVIEW_BYTES);
     let credentials = Credentials::get();
     let resource = LocalResource::new(move || {
         let header = registry.as_ref().and_then(|r| credentials.header_for(r));
@@ -95,7 +96,7 @@ fn FileBody(image: String, source: Source, path: String, preview: FilePreview) -
     } else {
         format!("{} of compressed layer", human_size(fetched_bytes))
     };
-    let download = file_api_url(&image, &source, &path, None);
+    let download = Download::file(&image, &source, &path);
     let file_name = lading_shared::layer::file_name(&entry.path).to_owned();
     let link = entry.link.clone();
     view! {
@@ -126,7 +127,7 @@ fn FileBody(image: String, source: Source, path: String, preview: FilePreview) -
                 <dd class="muted">{fetched}</dd>
             </dl>
             <nav class="actions" aria-label="File actions">
-                <a class="button" href=download download=file_name data-testid="file-download">"Download"</a>
+                <DownloadLink download label="Download" button=true file_name testid="file-download" />
                 <Link href=listing_href(&image, &source) class="button">"Back to the listing"</Link>
             </nav>
         </section>

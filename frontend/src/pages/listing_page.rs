@@ -14,14 +14,13 @@ use leptos::task::spawn_local;
 use crate::api::local_error;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::digest_label::DigestLabel;
+use crate::components::download_link::DownloadLink;
 use crate::components::link::Link;
 use crate::components::listing_status::ListingStatus;
 use crate::components::listing_tree::ListingTree;
 use crate::credentials::Credentials;
 use crate::format::human_size;
-use crate::layer_links::{
-    Source, blob_api_url, export_api_url, listing_api_url, listing_href, short_digest as short,
-};
+use crate::layer_links::{Download, Source, listing_api_url, listing_href, short_digest as short};
 use crate::listing_stream::stream_listing;
 use crate::pages::set_title;
 use crate::tree::Tree;
@@ -173,12 +172,12 @@ fn ListingHeader(image: String, source: Source, listing: Listing) -> impl IntoVi
     };
     let download = match &source {
         Source::Layer(digest) => view! {
-            <a class="button" href=blob_api_url(&image, digest) download="">"Download layer"</a>
+            <DownloadLink download=Download::blob(&image, digest) label="Download layer" button=true />
             <Link href=listing_href(&image, &Source::Merged) class="button">"Browse merged filesystem"</Link>
         }
         .into_any(),
         Source::Merged => view! {
-            <a class="button" href=export_api_url(&image) download="">"Export image (.tar)"</a>
+            <DownloadLink download=Download::export(&image) label="Export image (.tar)" button=true />
         }
         .into_any(),
     };
