@@ -15,6 +15,7 @@ use futures_util::TryStreamExt;
 use lading_shared::layer::LayerQuery;
 use lading_shared::{Descriptor, Digest, Reference};
 
+use super::layer::parse_digest;
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::Download;
@@ -68,12 +69,7 @@ pub(super) async fn open_image(
     trace: &Trace,
 ) -> Result<(Session, Reference, ResolvedImage), ProxyError> {
     let reference = Reference::parse(&query.reference)?;
-    let platform = match query.platform.as_deref() {
-        Some(text) => Some(
-            Digest::parse(text).map_err(|e| ProxyError::BadRequest(format!("platform: {e}")))?,
-        ),
-        None => None,
-    };
+    let platform = query.platform.as_deref().map(parse_digest).transpose()?;
     let session = Session::open(
         state.upstream.clone(),
         &reference.registry,

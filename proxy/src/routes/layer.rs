@@ -12,9 +12,10 @@ use lading_shared::layer::{
     Entry, FilePreview, LayerQuery, ListingEvent, ListingSummary, file_name, merge_layers,
     normalize_path,
 };
-use lading_shared::{Descriptor, Digest, Reference};
+use lading_shared::{Descriptor, Digest};
 use tokio::sync::mpsc;
 
+use super::blob::open_image;
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::{ApiQuery, BrowserCredentials, Download};
@@ -27,7 +28,6 @@ use crate::layers::source::{ByteStream, Progress};
 use crate::layers::{file, ndjson};
 use crate::registry::Session;
 use crate::registry::credentials::Credentials;
-use crate::registry::image::ResolvedImage;
 use crate::trace::Trace;
 
 /// Largest preview answered as JSON (base64 grows it by a third).
@@ -44,7 +44,7 @@ pub async fn list_layer(
         trace: trace.exchanges(),
     };
     let digest = required_digest(&query).map_err(fail)?;
-    let (session, image) = open_image(&state, credentials, &query, &trace)
+    let (session, _, image) = open_image(&state, credentials, &query, &trace)
         .await
         .map_err(fail)?;
     let index = layer_index(&image, &digest).map_err(fail)?;
@@ -129,7 +129,7 @@ pub async fn list_merged(
     ApiQuery(query): ApiQuery<LayerQuery>,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
-    let (session, image) = open_image(&state, credentials, &query, &trace)
+    let (session, _, image) = open_image(&state, credentials, &query, &trace)
         .await
         .map_err(|error| Failure {
             error,
@@ -190,7 +190,7 @@ async fn serve_file(
         .as_deref()
         .map(normalize_path)
         .ok_or_else(|| ProxyError::BadRequest("`path` is required".into()))?;
-    let (session, image) = open_image(state, credentials, query, trace).await?;
+    let (session, _, image) = open_image(state, credentials, query, trace).await?;
     let (located, data) = match query.digest.as_deref() {
         Some(raw) => {
             let digest = parse_digest(raw)?;
@@ -292,27 +292,6 @@ fn base64_encode(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Parses the reference, opens a session and resolves the image (with `platform`).
-async fn open_image(
-    state: &AppState,
-    credentials: Option<Credentials>,
-    query: &LayerQuery,
-    trace: &Trace,
-) -> Result<(Session, ResolvedImage), ProxyError> {
-    let reference = Reference::parse(&query.reference)?;
-    let platform = query.platform.as_deref().map(parse_digest).transpose()?;
-    let session = Session::open(
-        state.upstream.clone(),
-        &reference.registry,
-        reference.api_host(),
-        credentials,
-        trace.clone(),
-    )
-    .await?;
-    let image = session.resolve_image(&reference, platform.as_ref()).await?;
-    Ok((session, image))
-}
-
 fn required_digest(query: &LayerQuery) -> Result<Digest, ProxyError> {
     let raw = query
         .digest
@@ -321,7 +300,7 @@ fn required_digest(query: &LayerQuery) -> Result<Digest, ProxyError> {
     parse_digest(raw)
 }
 
-fn parse_digest(raw: &str) -> Result<Digest, ProxyError> {
+pub(super) fn parse_digest(raw: &str) -> Result<Digest, ProxyError> {
     Digest::parse(raw).map_err(|e| ProxyError::BadRequest(format!("invalid digest {raw:?}: {e}")))
 }
 
