@@ -30,7 +30,9 @@ impl Fetching {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+/// `Clone` so a failure shared by waiters (a listing read once for several requests) reaches
+/// each of them whole: kind, `Retry-After`, registry errors.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ProxyError {
     #[error("{0}")]
     InvalidReference(#[from] ReferenceError),
@@ -55,6 +57,14 @@ pub enum ProxyError {
     Timeout { host: String, what: String },
     #[error("{what} is larger than the {limit}-byte limit")]
     TooLarge { what: String, limit: u64 },
+    /// A count past its limit (`what` is plural: "entries in the layer", "tag list pages").
+    #[error("more than {limit} {what}, the most Lading accepts")]
+    TooMany { what: String, limit: u64 },
+    /// This server's own per-client limits (`crate::limits::client`), not the registry's.
+    #[error(
+        "{reason}: this is Lading's own limit, not the registry's; try again in {retry_after} s"
+    )]
+    Throttled { reason: String, retry_after: u64 },
     #[error("{0}")]
     BadUpstream(String),
     #[error("{what} did not match its digest: expected {expected}, got {actual}")]
@@ -124,7 +134,8 @@ impl ProxyError {
             ProxyError::Refused(_) => ErrorKind::RefusedHost,
             ProxyError::Unreachable { .. } => ErrorKind::Unreachable,
             ProxyError::Timeout { .. } => ErrorKind::Timeout,
-            ProxyError::TooLarge { .. } => ErrorKind::TooLarge,
+            ProxyError::TooLarge { .. } | ProxyError::TooMany { .. } => ErrorKind::TooLarge,
+            ProxyError::Throttled { .. } => ErrorKind::TooManyRequests,
             ProxyError::BadUpstream(_) => ErrorKind::BadUpstream,
             ProxyError::Integrity { .. } => ErrorKind::Integrity,
         }
@@ -144,6 +155,7 @@ impl ProxyError {
             ProxyError::Unreachable { host, .. } | ProxyError::Timeout { host, .. } => {
                 (Some(host), Vec::new(), None)
             }
+            ProxyError::Throttled { retry_after, .. } => (None, Vec::new(), Some(retry_after)),
             _ => (None, Vec::new(), None),
         };
         ApiError {

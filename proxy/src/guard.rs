@@ -176,6 +176,9 @@ fn host_port(host: &Host<&str>, port: u16) -> String {
 }
 
 /// Resolves names and drops every non-public address unless the name is allow-listed.
+///
+/// Resolution happens once, here, and reqwest connects only to the addresses returned: there
+/// is no second lookup an attacker's DNS could answer differently (DNS rebinding).
 #[derive(Debug)]
 pub struct GuardedResolver {
     guard: Guard,
@@ -188,26 +191,39 @@ impl Resolve for GuardedResolver {
             let host = name.as_str().to_string();
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let allowed = guard.host_allowed(&Host::Domain(host.as_str()));
-            let first_private = addrs.iter().map(SocketAddr::ip).find(|ip| !is_public(*ip));
-            let kept: Vec<SocketAddr> = addrs
-                .into_iter()
-                .filter(|a| allowed || is_public(a.ip()))
-                .collect();
-            if kept.is_empty() {
-                let err = match first_private {
-                    Some(ip) => GuardError::PrivateAddress { host, ip },
-                    None => GuardError::NoAddress { host },
-                };
-                return Err(Box::new(err) as Box<dyn std::error::Error + Send + Sync>);
-            }
+            let kept = guard
+                .screen(&host, addrs)
+                .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
             Ok(Box::new(kept.into_iter()) as Addrs)
         })
     }
 }
 
+impl Guard {
+    /// What a lookup of `host` may connect to. A name answering both public and private
+    /// addresses keeps only the public ones: the private ones are never handed to the
+    /// connector, so a rebinding setup (one public record, one `127.0.0.1`, hoping the client
+    /// falls back) reaches nothing private, while split-horizon names still work publicly.
+    fn screen(&self, host: &str, addrs: Vec<SocketAddr>) -> Result<Vec<SocketAddr>, GuardError> {
+        let allowed = self.host_allowed(&Host::Domain(host));
+        let first_private = addrs.iter().map(SocketAddr::ip).find(|ip| !is_public(*ip));
+        let kept: Vec<SocketAddr> = addrs
+            .into_iter()
+            .filter(|a| allowed || is_public(a.ip()))
+            .collect();
+        if kept.is_empty() {
+            let host = host.to_string();
+            return Err(match first_private {
+                Some(ip) => GuardError::PrivateAddress { host, ip },
+                None => GuardError::NoAddress { host },
+            });
+        }
+        Ok(kept)
+    }
+}
+
 /// Whether `ip` is a globally routable unicast address. Everything else — loopback, private,
-/// CGNAT, link-local (cloud metadata at 169.254.169.254), unique-local, multicast,
+/// CGNAT, link-local (cloud metadata at 169.254.169.254), unique-local, multicast, broadcast,
 /// documentation and reserved ranges, and IPv6 forms embedding such IPv4 addresses — is not.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
@@ -227,6 +243,7 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || (a == 192 && b == 168)                           // RFC 1918
         || (a == 192 && b == 0 && c == 0)                   // IETF protocol assignments
         || (a == 192 && b == 0 && c == 2)                   // TEST-NET-1
+        || (a == 192 && b == 88 && c == 99)                 // 6to4 relay anycast (RFC 7526)
         || (a == 198 && (b == 18 || b == 19))               // benchmarking
         || (a == 198 && b == 51 && c == 100)                // TEST-NET-2
         || (a == 203 && b == 0 && c == 113)                 // TEST-NET-3
@@ -238,15 +255,15 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     if let Some(v4) = embedded_v4(ip) {
         return is_public_v4(v4);
     }
-    let first = ip.segments()[0];
-    let reserved = ip.is_unspecified()
-        || ip.is_loopback()
-        || (first & 0xfe00) == 0xfc00           // unique local fc00::/7
-        || (first & 0xffc0) == 0xfe80           // link-local fe80::/10
-        || (first & 0xffc0) == 0xfec0           // deprecated site-local
-        || (first & 0xff00) == 0xff00           // multicast
-        || first == 0x2001 && ip.segments()[1] == 0x0db8 // documentation
-        || first == 0x0100 && ip.segments()[1..4] == [0, 0, 0]; // discard-only
+    let [first, second, ..] = ip.segments();
+    // Global unicast is 2000::/3 (RFC 4291 §2.4, IANA): everything else — ::/8 with its
+    // IPv4-translated `::ffff:0:a.b.c.d` form, 100::/64 discard, 64:ff9b:1::/48 local NAT64,
+    // fc00::/7, fe80::/10, fec0::/10, ff00::/8 — is refused by this one rule.
+    let global_unicast = (first & 0xe000) == 0x2000;
+    let reserved = !global_unicast
+        || (first == 0x2001 && second == 0x0db8) // documentation
+        || (first == 0x2001 && second == 0x0000) // Teredo: tunnels to an obfuscated IPv4
+        || (first == 0x3fff && second < 0x1000); // documentation (RFC 9637)
     !reserved
 }
 
@@ -275,89 +292,4 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn url(text: &str) -> Url {
-        Url::parse(text).unwrap()
-    }
-
-    #[test]
-    fn refuses_private_targets_in_every_spelling() {
-        let guard = Guard::default();
-        let refused = [
-            "https://127.0.0.1/",
-            "https://127.1/",
-            "https://2130706433/",
-            "https://0x7f.1/",
-            "https://0177.0.0.1/",
-            "https://10.0.0.1/",
-            "https://172.16.5.4/",
-            "https://192.168.1.1/",
-            "https://100.64.0.1/",
-            "https://169.254.169.254/",
-            "https://0.0.0.0/",
-            "https://224.0.0.1/",
-            "https://255.255.255.255/",
-            "https://[::1]/",
-            "https://[::]/",
-            "https://[fe80::1]/",
-            "https://[fc00::1]/",
-            "https://[fd12:3456::1]/",
-            "https://[::ffff:127.0.0.1]/",
-            "https://[::ffff:169.254.169.254]/",
-            "https://[::127.0.0.1]/",
-            "https://[64:ff9b::a9fe:a9fe]/",
-            "https://[2002:7f00:1::]/",
-            "https://[ff02::1]/",
-        ];
-        for target in refused {
-            assert!(
-                guard.check_url(&url(target)).is_err(),
-                "{target} must be refused"
-            );
-        }
-        for target in [
-            "https://8.8.8.8/",
-            "https://[2606:4700::1111]/",
-            "https://example.com/",
-        ] {
-            assert!(guard.check_url(&url(target)).is_ok(), "{target} must pass");
-        }
-    }
-
-    #[test]
-    fn allow_list_is_per_host_and_port_and_enables_plain_http_for_loopback() {
-        let guard = Guard::new(vec![
-            "127.0.0.1:5000".parse().unwrap(),
-            "localhost".parse().unwrap(),
-        ]);
-        assert!(guard.check_url(&url("http://127.0.0.1:5000/v2/")).is_ok());
-        assert!(guard.check_url(&url("http://127.0.0.1:5001/v2/")).is_err());
-        assert!(guard.check_url(&url("http://localhost:9999/v2/")).is_ok());
-        assert_eq!(guard.scheme_for("127.0.0.1:5000"), "http");
-        assert_eq!(guard.scheme_for("127.0.0.1:5001"), "https");
-        assert_eq!(guard.scheme_for("ghcr.io"), "https");
-        assert!(matches!(
-            guard.check_url(&url("http://example.com/")),
-            Err(GuardError::PlainHttp { .. })
-        ));
-        assert!(matches!(
-            guard.check_url(&url("file:///etc/passwd")),
-            Err(GuardError::Scheme(_))
-        ));
-    }
-
-    #[tokio::test]
-    async fn resolver_drops_private_answers_unless_allowed() {
-        let refused = Guard::default().resolver();
-        let err = refused
-            .resolve("localhost".parse().unwrap())
-            .await
-            .err()
-            .unwrap();
-        assert!(err.to_string().contains("private or loopback"), "{err}");
-        let allowed = Guard::new(vec!["localhost".parse().unwrap()]).resolver();
-        assert!(allowed.resolve("localhost".parse().unwrap()).await.is_ok());
-    }
-}
+mod tests;

@@ -7,11 +7,14 @@
 //! paths Lading needs are reachable, every target passes the [`guard`] (after DNS, on every
 //! redirect hop, for token realms and pagination links), and every upstream exchange is
 //! recorded in a redacted [`trace`] that the UI shows, so the protocol is taught, not hidden.
+//! Being a server that fetches for others, everything is bounded ([`limits`]): what a registry
+//! may send, how long it may take, and how much one client may ask for.
 
 pub mod error;
 pub mod extract;
 pub mod guard;
 pub mod layers;
+pub mod limits;
 pub mod registry;
 pub mod routes;
 pub mod trace;
@@ -22,6 +25,8 @@ use std::sync::Arc;
 use axum::Router;
 
 use guard::{AllowedHost, Guard};
+use limits::Limits;
+use limits::client::{ClientLimits, Gate};
 use registry::Upstream;
 use registry::credentials::DockerConfig;
 
@@ -32,12 +37,19 @@ pub struct Settings {
     pub allow_hosts: Vec<AllowedHost>,
     /// Local mode: a Docker config directory whose credentials the server uses.
     pub docker_config: Option<PathBuf>,
+    /// What registries may send and how long they may take (tests shrink them).
+    pub limits: Limits,
+    /// Per-client rate and concurrency limits; off unless set (`main` turns them on for a
+    /// non-loopback `--listen`).
+    pub clients: ClientLimits,
 }
 
 /// Shared by all handlers.
 #[derive(Clone)]
 pub struct AppState {
     pub upstream: Arc<Upstream>,
+    /// Per-client limits on the API.
+    pub gate: Arc<Gate>,
 }
 
 impl AppState {
@@ -45,7 +57,8 @@ impl AppState {
         let guard = Guard::new(settings.allow_hosts);
         let docker_config = settings.docker_config.map(DockerConfig::new);
         Ok(AppState {
-            upstream: Arc::new(Upstream::new(guard, docker_config)?),
+            upstream: Arc::new(Upstream::new(guard, docker_config, settings.limits)?),
+            gate: Arc::new(Gate::new(settings.clients)),
         })
     }
 }

@@ -8,9 +8,9 @@ mod image;
 mod layer;
 mod tags;
 
-use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
+use axum::{Router, middleware};
 use lading_shared::api::{HEALTH_PATH, IMAGE_PATH, TAGS_PATH};
 use lading_shared::layer::{BLOB_PATH, EXPORT_PATH};
 use tower::ServiceBuilder;
@@ -32,8 +32,9 @@ pub fn router(state: AppState) -> Router {
         header::COOKIE,
         HeaderName::from_static(lading_shared::api::CREDENTIALS_HEADER),
     ];
-    Router::new()
-        .route(HEALTH_PATH, get(health::get_health))
+    // Every API route but health passes the per-client limits; health stays free for load
+    // balancers, and the static app is not limited (it costs no upstream request).
+    let limited = Router::new()
         .route(IMAGE_PATH, get(image::get_image))
         .route(TAGS_PATH, get(tags::list_tags))
         .route(lading_shared::layer::LAYER_PATH, get(layer::list_layer))
@@ -49,6 +50,13 @@ pub fn router(state: AppState) -> Router {
             get(export::export_image).post(export::export_image),
         )
         .route("/api/{*rest}", get(health::unknown_api))
+        .route_layer(middleware::from_fn_with_state(
+            state.gate.clone(),
+            crate::limits::client::limit,
+        ));
+    Router::new()
+        .route(HEALTH_PATH, get(health::get_health))
+        .merge(limited)
         // The app's wasm shrinks to 40% gzipped; API answers stay uncompressed (small, and
         // later endpoints stream blobs that are compressed already).
         .fallback_service(get(frontend::get_asset).layer(CompressionLayer::new()))

@@ -25,6 +25,7 @@ fn serve(hosts: &[&str]) -> BackgroundServer {
     let state = AppState::new(Settings {
         allow_hosts,
         docker_config: None,
+        ..Default::default()
     })
     .expect("state");
     BackgroundServer::start("lading", lading::app(state))

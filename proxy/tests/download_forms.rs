@@ -40,6 +40,7 @@ impl Stand {
         let state = AppState::new(Settings {
             allow_hosts: vec![host.parse::<AllowedHost>().unwrap()],
             docker_config: None,
+            ..Default::default()
         })
         .expect("state");
         let lading = BackgroundServer::start("lading", lading::app(state));

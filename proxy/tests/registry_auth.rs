@@ -193,6 +193,7 @@ async fn docker_config_credentials_in_local_mode() {
     let lading = Lading::with(lading::Settings {
         allow_hosts: vec![registry.host().parse().unwrap()],
         docker_config: Some(dir.path().to_path_buf()),
+        ..Default::default()
     });
     let answer = lading
         .image(&format!("{}/private/local:v1", registry.host()))

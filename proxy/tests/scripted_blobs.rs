@@ -164,6 +164,7 @@ impl BlobSetup {
         let settings = lading::Settings {
             allow_hosts,
             docker_config: None,
+            ..Default::default()
         };
         let state = lading::AppState::new(settings).unwrap();
         BackgroundServer::start("lading", lading::app(state))

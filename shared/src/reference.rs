@@ -110,8 +110,14 @@ impl Repository {
             let short = self
                 .repository
                 .strip_prefix("library/")
-                .filter(|rest| !rest.contains('/'));
-            return short.unwrap_or(&self.repository).to_string();
+                .filter(|rest| !rest.contains('/'))
+                .unwrap_or(&self.repository);
+            // Unlike Docker's FamiliarString: `docker.io/my.org/app` shortened to
+            // `my.org/app` would parse back as registry `my.org` (found by fuzzing).
+            let first = short.split_once('/').map(|(first, _)| first);
+            if !first.is_some_and(looks_like_registry) {
+                return short.to_string();
+            }
         }
         format!("{}/{}", self.registry, self.repository)
     }

@@ -8,6 +8,41 @@ use lading_shared::{Digest, Reference, ReferenceError, Repository};
 const D1: &str = "sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
 const D2: &str = "sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa";
 
+/// Regression (found by fuzz/fuzz_targets/reference.rs): the short form of a Hub repository
+/// whose namespace looks like a host (`docker.io/my.org/app`) was `my.org/app`, which parses
+/// as registry `my.org`; it must keep `docker.io/`.
+#[test]
+fn familiar_form_of_hub_repository_with_host_like_namespace_parses_back() {
+    for input in [
+        "docker.io/my.org/app",
+        "docker.io/localhost/app:1",
+        "docker.io/lidocker.io/library/dock/dockeratest",
+    ] {
+        let reference = Reference::parse(input).unwrap();
+        assert_eq!(reference.registry, "docker.io", "{input}");
+        assert!(reference.familiar().starts_with("docker.io/"), "{input}");
+        assert_eq!(
+            Reference::parse(&reference.familiar()).unwrap(),
+            reference,
+            "{input}"
+        );
+        let repository = reference.repository();
+        assert_eq!(
+            Repository::parse(&repository.familiar()).unwrap(),
+            repository
+        );
+    }
+    // Unambiguous short forms are unchanged.
+    assert_eq!(
+        Reference::parse("docker.io/user/app").unwrap().familiar(),
+        "user/app:latest"
+    );
+    assert_eq!(
+        Reference::parse("library/a.b").unwrap().familiar(),
+        "a.b:latest"
+    );
+}
+
 /// Regression: `Repository::parse("alpine:3.9")` used to complain about the path component
 /// `alpine:3.9` instead of saying that a repository takes no tag.
 #[test]

@@ -54,6 +54,11 @@ impl LadingProcess {
         &self.addr
     }
 
+    /// The process id, e.g. to read `/proc/<pid>/status` (memory use).
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
+    }
+
     /// Everything it printed so far, stdout and stderr interleaved.
     pub fn output(&self) -> String {
         self.process.output()

@@ -20,6 +20,7 @@
 //!   harness the panic message is the report.
 
 mod browser;
+mod faults;
 pub mod fixtures;
 mod jwt;
 mod lading;
@@ -33,6 +34,10 @@ mod signing_key;
 mod token_server;
 
 pub use browser::{Browser, CHROMEDRIVER_BIN, CHROMIUM_BIN, artifacts_dir, require_frontend_dist};
+pub use faults::{
+    FAULT_FILE, FAULT_REPO, FAULT_TAG, Fault, FaultImage, FaultRegistry, MAX_FAULT_BYTES,
+    MAX_FAULT_TIME, Target,
+};
 pub use jwt::{Access, EXPIRED_BY_SECS};
 pub use lading::LadingProcess;
 pub use pusher::Pusher;

@@ -72,6 +72,11 @@ impl Supervised {
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
+    /// The child's process id (also its process group id).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub(crate) fn exit_status(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().ok().flatten()
     }

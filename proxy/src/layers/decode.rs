@@ -3,12 +3,14 @@
 //! first bytes are the only truth.
 
 use std::io::{self, BufReader, Cursor, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use lading_shared::layer::Compression;
 
 use super::checkpoint::Recorder;
 use super::gzip::GzipDecoder;
+use super::listing::LayerLimits;
 use super::source::SourceState;
 use super::zstd::ZstdDecoder;
 use crate::error::ProxyError;
@@ -19,26 +21,46 @@ pub const SNIFF_BYTES: usize = 512;
 /// the decompressor turns those into few, large decompression calls.
 pub const DECODED_BUFFER: usize = 256 * 1024;
 
+/// The expansion cap's threshold: below 1 GiB of output no layer is refused for its ratio, so
+/// small sparse or zero-filled layers (which deflate 1000:1) still list.
+pub const BOMB_THRESHOLD: u64 = 1024 * 1024 * 1024;
+/// Past [`BOMB_THRESHOLD`], output may be at most this many times the compressed bytes read.
+/// Real layers of text, binaries and packages deflate 2–10:1 (a 64 MiB text layer ~4–10:1);
+/// 100:1 leaves room for logs and JSON, while a bomb (zeros, ~1000:1 for gzip and more for
+/// zstd) is refused after 1 GiB of work instead of the 16 GiB absolute cap.
+pub const BOMB_RATIO: u64 = 100;
+
 /// A decompressed tar stream, buffered, counting (and capping) the bytes it yields.
 pub type Decoded = BufReader<Counted<Box<dyn Read + Send>>>;
 
 /// Reads the first bytes of `reader`, then decompresses whatever they say it is.
-/// Uncapped, for reads that stop by themselves (a file's bytes).
+/// Uncapped, for reads that stop by themselves (a file's bytes, in a layer that listed).
 pub fn open(
     reader: impl Read + Send + 'static,
     state: Arc<Mutex<SourceState>>,
 ) -> io::Result<(Compression, Decoded)> {
-    open_limited(reader, u64::MAX, state, None)
+    let unlimited = LayerLimits {
+        uncompressed_bytes: u64::MAX,
+        entries: usize::MAX,
+        bomb_threshold: u64::MAX,
+        bomb_ratio: u64::MAX,
+    };
+    open_limited(reader, &unlimited, state, None)
 }
 
-/// [`open`] with a cap on the uncompressed size (a hit is recorded in `state` as the failure
-/// to report); `recorder` collects checkpoints.
+/// [`open`] with caps on the uncompressed size and the expansion ratio (a hit is recorded in
+/// `state` as the failure to report); `recorder` collects checkpoints.
 pub fn open_limited(
-    mut reader: impl Read + Send + 'static,
-    limit: u64,
+    reader: impl Read + Send + 'static,
+    limits: &LayerLimits,
     state: Arc<Mutex<SourceState>>,
     recorder: Option<Recorder>,
 ) -> io::Result<(Compression, Decoded)> {
+    let compressed = Arc::new(AtomicU64::new(0));
+    let mut reader = Compressed {
+        inner: reader,
+        count: compressed.clone(),
+    };
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     (&mut reader)
         .take(SNIFF_BYTES as u64)
@@ -62,7 +84,10 @@ pub fn open_limited(
     };
     let counted = Counted {
         inner,
-        limit,
+        limit: limits.uncompressed_bytes,
+        bomb_threshold: limits.bomb_threshold,
+        bomb_ratio: limits.bomb_ratio,
+        compressed,
         count: 0,
         state,
     };
@@ -94,28 +119,111 @@ fn hex_prefix(bytes: &[u8]) -> String {
     }
 }
 
-/// Counts the bytes read through it and fails past `limit`.
+/// Counts the compressed bytes the decompressor pulls (for the expansion ratio).
+struct Compressed<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Compressed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Counts the bytes read through it and fails past `limit`, or past `bomb_threshold` when
+/// they outgrow the compressed bytes by more than `bomb_ratio`.
 pub struct Counted<R> {
     inner: R,
     limit: u64,
+    bomb_threshold: u64,
+    bomb_ratio: u64,
+    compressed: Arc<AtomicU64>,
     pub count: u64,
     state: Arc<Mutex<SourceState>>,
+}
+
+impl<R> Counted<R> {
+    /// The limit the bytes so far break, if any.
+    fn exceeded(&self) -> Option<ProxyError> {
+        if self.count > self.limit {
+            return Some(ProxyError::TooLarge {
+                what: "the layer's uncompressed tar".into(),
+                limit: self.limit,
+            });
+        }
+        let compressed = self.compressed.load(Ordering::Relaxed);
+        let allowed = compressed.saturating_mul(self.bomb_ratio);
+        (self.count > self.bomb_threshold && self.count > allowed).then(|| ProxyError::TooLarge {
+            what: format!(
+                "the layer's uncompressed tar, over {}× its {compressed} compressed bytes \
+                 (a compression bomb?),",
+                self.bomb_ratio
+            ),
+            limit: allowed,
+        })
+    }
 }
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.count += n as u64;
-        if self.count > self.limit {
-            let error = ProxyError::TooLarge {
-                what: "the layer's uncompressed tar".into(),
-                limit: self.limit,
-            };
+        if let Some(error) = self.exceeded() {
             let message = error.to_string();
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             state.failure.get_or_insert(error);
             return Err(io::Error::other(message));
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A gzip stream of `len` zeros (deflate's best case, ~1000:1).
+    fn zeros_gz(len: u64) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        io::copy(&mut io::repeat(0).take(len), &mut gz).unwrap();
+        gz.flush().unwrap();
+        gz.finish().unwrap()
+    }
+
+    fn drain(blob: Vec<u8>, limits: LayerLimits) -> Result<u64, ProxyError> {
+        let state = Arc::new(Mutex::new(SourceState::default()));
+        let (_, mut decoded) = open_limited(Cursor::new(blob), &limits, state.clone(), None)
+            .map_err(|e| ProxyError::BadUpstream(e.to_string()))?;
+        match io::copy(&mut decoded, &mut io::sink()) {
+            Ok(n) => Ok(n),
+            Err(e) => Err(state
+                .lock()
+                .unwrap()
+                .failure
+                .take()
+                .unwrap_or_else(|| ProxyError::BadUpstream(e.to_string()))),
+        }
+    }
+
+    #[test]
+    fn the_ratio_cap_applies_only_past_its_threshold() {
+        let limits = |threshold| LayerLimits {
+            bomb_threshold: threshold,
+            bomb_ratio: 100,
+            ..LayerLimits::default()
+        };
+        // 16 MiB of zeros is ~1000:1: refused past an 8 MiB threshold…
+        let error = drain(zeros_gz(16 << 20), limits(8 << 20)).unwrap_err();
+        assert!(matches!(error, ProxyError::TooLarge { .. }), "{error}");
+        assert!(error.to_string().contains("compression bomb"), "{error}");
+        // …and read whole below a 32 MiB one.
+        assert_eq!(
+            drain(zeros_gz(16 << 20), limits(32 << 20)).unwrap(),
+            16 << 20
+        );
     }
 }

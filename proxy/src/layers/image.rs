@@ -79,18 +79,14 @@ pub async fn sniff(body: ByteStream) -> Result<(Compression, ByteStream), ProxyE
 /// `entries`: where to stream the entries as they are read (`None`: only collect them).
 pub async fn read_listing(
     body: ByteStream,
+    limits: LayerLimits,
     progress: Option<Progress>,
     entries: Option<mpsc::Sender<ListingEvent>>,
 ) -> Result<Arc<Listing>, ProxyError> {
     let reader = BlobReader::new(spawn_feeder(body), true, progress);
     let state = reader.state();
     let listing = tokio::task::spawn_blocking(move || {
-        list(
-            reader,
-            state,
-            LayerLimits::default(),
-            &mut Batcher::new(entries),
-        )
+        list(reader, state, limits, &mut Batcher::new(entries))
     })
     .await
     .map_err(|e| ProxyError::BadUpstream(format!("the layer reader stopped: {e}")))??;
@@ -107,16 +103,15 @@ pub async fn listing_of(
 ) -> Result<Arc<Listing>, ProxyError> {
     let read = async {
         let body = open_layer(session, repository, descriptor).await?;
-        read_listing(body, progress, None).await
+        read_listing(body, session.upstream.limits.layer, progress, None).await
     };
     let cache = &session.upstream.listings;
     cache
         .try_get_with(descriptor.digest.clone(), read)
         .await
-        .map_err(|shared| {
-            // Requests that waited get the first one's error (its text, when shared).
-            Arc::try_unwrap(shared).unwrap_or_else(|e| ProxyError::BadUpstream(e.to_string()))
-        })
+        // Requests that waited get the first one's error, whole: flattening it to text made
+        // a 429 or an unreachable CDN a `bad_upstream` without its `Retry-After`.
+        .map_err(Arc::unwrap_or_clone)
 }
 
 /// Every layer's listing, bottom first. With `events`, sends `Start` and `Progress` lines

@@ -19,11 +19,15 @@ pub const MAX_UNCOMPRESSED_BYTES: u64 = 16 * 1024 * 1024 * 1024;
 /// Tar entries one layer may hold (a listing keeps every entry in memory).
 pub const MAX_ENTRIES: usize = 2_000_000;
 
-/// What one layer may hold; past either limit the listing stops with an error.
+/// What one layer may hold; past any limit the listing stops with an error.
 #[derive(Debug, Clone, Copy)]
 pub struct LayerLimits {
     pub uncompressed_bytes: u64,
     pub entries: usize,
+    /// The expansion cap: past `bomb_threshold` uncompressed bytes, at most `bomb_ratio` times
+    /// the compressed bytes read (see `decode::BOMB_RATIO`).
+    pub bomb_threshold: u64,
+    pub bomb_ratio: u64,
 }
 
 impl Default for LayerLimits {
@@ -31,6 +35,8 @@ impl Default for LayerLimits {
         LayerLimits {
             uncompressed_bytes: MAX_UNCOMPRESSED_BYTES,
             entries: MAX_ENTRIES,
+            bomb_threshold: decode::BOMB_THRESHOLD,
+            bomb_ratio: decode::BOMB_RATIO,
         }
     }
 }
@@ -153,13 +159,8 @@ fn walk(
     let unreadable =
         |e: io::Error| ProxyError::BadUpstream(format!("the layer cannot be read: {e}"));
     let recorder = Recorder::default();
-    let (compression, decoded) = decode::open_limited(
-        blob,
-        limits.uncompressed_bytes,
-        state,
-        Some(recorder.clone()),
-    )
-    .map_err(unreadable)?;
+    let (compression, decoded) =
+        decode::open_limited(blob, &limits, state, Some(recorder.clone())).map_err(unreadable)?;
     let mut listing = Listing {
         compression,
         entries: Vec::new(),
@@ -175,10 +176,10 @@ fn walk(
             continue;
         };
         if listing.entries.len() >= limits.entries {
-            return Err(ProxyError::BadUpstream(format!(
-                "the layer has more than {} entries, the most Lading lists",
-                limits.entries
-            )));
+            return Err(ProxyError::TooMany {
+                what: "entries in the layer".into(),
+                limit: limits.entries as u64,
+            });
         }
         batcher.push(&parsed).map_err(unreadable)?;
         listing.data_offsets.push(entry.raw_file_position());

@@ -103,10 +103,10 @@ impl Session {
                 break;
             }
             if hop > MAX_REDIRECTS {
-                return Err(ProxyError::BadUpstream(format!(
-                    "{} redirected more than {MAX_REDIRECTS} times for blob {digest}",
-                    self.registry
-                )));
+                return Err(ProxyError::TooMany {
+                    what: format!("redirects from {} for blob {digest}", self.registry),
+                    limit: MAX_REDIRECTS as u64,
+                });
             }
             let next = redirect_target(&url, response.headers())?;
             response = match scopes {

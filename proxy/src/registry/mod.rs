@@ -25,6 +25,7 @@ use url::Url;
 
 use crate::error::ProxyError;
 use crate::guard::Guard;
+use crate::limits::Limits;
 use crate::trace::Trace;
 use challenge::Challenge;
 use credentials::{Credentials, DockerConfig};
@@ -57,33 +58,51 @@ pub struct Upstream {
     /// Layer listings by layer digest (see `crate::layers::cache`).
     pub listings: crate::layers::cache::ListingCache,
     pub docker_config: Option<DockerConfig>,
+    /// Size and time limits (see `crate::limits`).
+    pub limits: Limits,
     /// Per-process salt for credential fingerprints.
     pub salt: [u8; 32],
 }
 
 impl Upstream {
-    pub fn new(guard: Guard, docker_config: Option<DockerConfig>) -> Result<Upstream, String> {
-        let http = transport::client(&guard).map_err(|e| e.to_string())?;
+    pub fn new(
+        guard: Guard,
+        docker_config: Option<DockerConfig>,
+        limits: Limits,
+    ) -> Result<Upstream, String> {
+        let http = transport::client(&guard, &limits).map_err(|e| e.to_string())?;
         let mut salt = [0u8; 32];
         getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
         Ok(Upstream {
             http,
-            streaming_http: transport::streaming_client(&guard).map_err(|e| e.to_string())?,
+            streaming_http: transport::streaming_client(&guard, &limits)
+                .map_err(|e| e.to_string())?,
             guard,
-            challenges: moka::future::Cache::builder()
-                .max_capacity(MAX_CACHED_CHALLENGES)
-                .time_to_live(CHALLENGE_TTL)
-                .build(),
+            challenges: challenge_cache(),
             tokens: TokenCache::default(),
-            manifests: moka::future::Cache::builder()
-                .weigher(|_, m: &Arc<RawManifest>| m.bytes.len().try_into().unwrap_or(u32::MAX))
-                .max_capacity(MANIFEST_CACHE_BYTES)
-                .build(),
+            manifests: manifest_cache(),
             listings: crate::layers::cache::new(),
             docker_config,
+            limits,
             salt,
         })
     }
+}
+
+/// Challenges by registry base URL, bounded by entries (each is a few short strings).
+fn challenge_cache() -> moka::future::Cache<String, Challenge> {
+    moka::future::Cache::builder()
+        .max_capacity(MAX_CACHED_CHALLENGES)
+        .time_to_live(CHALLENGE_TTL)
+        .build()
+}
+
+/// Manifests by (registry, repository, digest), bounded by their bytes.
+fn manifest_cache() -> moka::future::Cache<(String, String, Digest), Arc<RawManifest>> {
+    moka::future::Cache::builder()
+        .weigher(|_, m: &Arc<RawManifest>| m.bytes.len().try_into().unwrap_or(u32::MAX))
+        .max_capacity(MANIFEST_CACHE_BYTES)
+        .build()
 }
 
 /// One API call's conversation with one registry.
@@ -139,5 +158,54 @@ impl Session {
     /// The pull scope for a repository.
     pub fn pull_scope(repository: &str) -> String {
         format!("repository:{repository}:pull")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn challenge_cache_is_bounded_by_entries() {
+        let cache = challenge_cache();
+        for i in 0..MAX_CACHED_CHALLENGES + 500 {
+            cache
+                .insert(format!("https://r{i}.example/"), Challenge::Anonymous)
+                .await;
+        }
+        cache.run_pending_tasks().await;
+        assert!(
+            cache.entry_count() <= MAX_CACHED_CHALLENGES,
+            "{}",
+            cache.entry_count()
+        );
+    }
+
+    #[tokio::test]
+    async fn manifest_cache_is_bounded_by_bytes() {
+        let cache = manifest_cache();
+        // One shared 1 MiB buffer: the weigher counts it per entry, memory holds it once.
+        let bytes = bytes::Bytes::from(vec![b'{'; 1024 * 1024]);
+        let entries = MANIFEST_CACHE_BYTES / (1024 * 1024) + 16;
+        for i in 0..entries {
+            let raw = Arc::new(RawManifest {
+                bytes: bytes.clone(),
+                content_type: None,
+                header_digest: None,
+            });
+            let key = (
+                "r".to_string(),
+                "a".to_string(),
+                Digest::sha256(&i.to_be_bytes()),
+            );
+            cache.insert(key, raw).await;
+        }
+        cache.run_pending_tasks().await;
+        assert!(
+            cache.weighted_size() <= MANIFEST_CACHE_BYTES,
+            "{}",
+            cache.weighted_size()
+        );
+        assert!(cache.entry_count() < entries);
     }
 }

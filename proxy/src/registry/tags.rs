@@ -17,8 +17,12 @@ use crate::error::{Fetching, ProxyError};
 
 /// Asked for per page (a hint; many registries ignore it).
 pub const TAGS_PAGE_SIZE: u32 = 1000;
+/// Pages followed (a registry paging 1 tag at a time must not make us loop for ever); the
+/// default of `Limits::tag_pages`.
 pub const MAX_TAG_PAGES: u32 = 1000;
+/// Tags kept over all pages (the answer holds them all); the default of `Limits::tags`.
 pub const MAX_TAGS: usize = 200_000;
+/// One page's body, read whole before parsing.
 pub const MAX_TAGS_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// All entries of all pages, as JSON values (junk such as `null` is sorted out by the caller).
@@ -52,10 +56,11 @@ impl Session {
                     self.registry
                 )));
             }
-            if result.pages >= MAX_TAG_PAGES {
-                return Err(ProxyError::TooLarge {
-                    what: "the tag list (pages)".into(),
-                    limit: MAX_TAG_PAGES.into(),
+            let limits = &self.upstream.limits;
+            if result.pages >= limits.tag_pages {
+                return Err(ProxyError::TooMany {
+                    what: "tag list pages".into(),
+                    limit: limits.tag_pages.into(),
                 });
             }
             let note = format!("GET tag list page {}", result.pages + 1);
@@ -76,14 +81,21 @@ impl Session {
             })?;
             result.pages += 1;
             result.entries.extend(page.tags.unwrap_or_default());
-            if result.entries.len() > MAX_TAGS {
-                return Err(ProxyError::TooLarge {
-                    what: "the tag list".into(),
-                    limit: MAX_TAGS as u64,
+            if result.entries.len() > limits.tags {
+                return Err(ProxyError::TooMany {
+                    what: "tags in the tag list".into(),
+                    limit: limits.tags as u64,
                 });
             }
             match next {
-                Some(next) if same_origin(&next, &url) => url = next,
+                Some(next) if same_origin(&next, &url) && is_api_path(&next) => url = next,
+                Some(next) if same_origin(&next, &url) => {
+                    return Err(ProxyError::BadUpstream(format!(
+                        "{}'s tag pagination points outside the registry API ({}); refused",
+                        self.registry,
+                        next.path()
+                    )));
+                }
                 Some(next) => {
                     return Err(ProxyError::BadUpstream(format!(
                         "{}'s tag pagination points to another host ({}); refused",
@@ -95,6 +107,13 @@ impl Session {
             }
         }
     }
+}
+
+/// Whether a link stays on the registry API. A hostile registry's `Link` must not turn
+/// Lading into a client of the host's other paths (`/admin`, a co-hosted app); `..` segments
+/// are already resolved by the URL parser, so `/v2/../admin` is `/admin` here.
+fn is_api_path(url: &Url) -> bool {
+    url.path().starts_with("/v2/")
 }
 
 /// The `rel="next"` target of a `Link` header, resolved against the request URL.

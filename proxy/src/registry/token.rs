@@ -177,6 +177,27 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn token_cache_is_bounded_by_entries() {
+        let cache = TokenCache::default();
+        for i in 0..MAX_CACHED_TOKENS + 500 {
+            let key = TokenKey {
+                realm: "https://auth.example/token".into(),
+                service: None,
+                scopes: vec![format!("repository:r{i}:pull")],
+                identity: "anonymous".into(),
+            };
+            let token = Token {
+                value: Secret::new("t".into()),
+                keep_for: Duration::from_secs(300),
+            };
+            cache.insert(key, token).await;
+        }
+        cache.cache.run_pending_tasks().await;
+        let count = cache.cache.entry_count();
+        assert!(count <= MAX_CACHED_TOKENS, "{count}");
+    }
+
+    #[tokio::test]
     async fn cache_keys_separate_identities() {
         let cache = TokenCache::default();
         let key = |identity: &str| TokenKey {

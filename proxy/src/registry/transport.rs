@@ -12,9 +12,10 @@ use url::Url;
 use super::Session;
 use crate::error::{Fetching, ProxyError};
 use crate::guard::{Guard, GuardError};
+use crate::limits::Limits;
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Longest wait for the next bytes of a response.
+/// Longest wait for the next bytes of a response (blobs included).
 pub const READ_TIMEOUT: Duration = Duration::from_secs(20);
 /// Longest any one upstream request may take, body included.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
@@ -24,23 +25,25 @@ const USER_AGENT: &str = concat!("lading/", env!("CARGO_PKG_VERSION"));
 
 /// The one HTTP client: no automatic redirects (each hop is checked by hand), no proxies from
 /// the environment, DNS through the guard.
-pub fn client(guard: &Guard) -> reqwest::Result<reqwest::Client> {
-    builder(guard).timeout(REQUEST_TIMEOUT).build()
+pub fn client(guard: &Guard, limits: &Limits) -> reqwest::Result<reqwest::Client> {
+    builder(guard, limits)
+        .timeout(limits.upstream_request)
+        .build()
 }
 
 /// The same client for blob bodies, which may rightly take longer than [`REQUEST_TIMEOUT`]:
 /// only a stalled read ends them.
-pub fn streaming_client(guard: &Guard) -> reqwest::Result<reqwest::Client> {
-    builder(guard).build()
+pub fn streaming_client(guard: &Guard, limits: &Limits) -> reqwest::Result<reqwest::Client> {
+    builder(guard, limits).build()
 }
 
-fn builder(guard: &Guard) -> reqwest::ClientBuilder {
+fn builder(guard: &Guard, limits: &Limits) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .dns_resolver(guard.resolver())
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(READ_TIMEOUT)
+        .connect_timeout(limits.connect)
+        .read_timeout(limits.idle_read)
         .user_agent(USER_AGENT)
 }
 
@@ -118,9 +121,16 @@ pub fn network_error(url: &Url, error: &reqwest::Error) -> ProxyError {
         source = e.source();
     }
     if error.is_timeout() {
+        // Which limit it was (connect, idle read, whole request) decides what a person
+        // should suspect: a firewall, a stalled registry, or a huge answer.
+        let what = if error.is_connect() {
+            "could not connect in time"
+        } else {
+            "the request timed out: nothing arrived for too long, or it took too long in all"
+        };
         return ProxyError::Timeout {
             host,
-            what: "request timed out".into(),
+            what: what.into(),
         };
     }
     let mut reason = error.to_string();

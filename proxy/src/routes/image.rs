@@ -11,6 +11,7 @@ use lading_shared::{Descriptor, ImageConfig, ImageIndex, ImageManifest, Manifest
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::{ApiQuery, BrowserCredentials};
+use crate::limits::within;
 use crate::registry::Session;
 use crate::trace::Trace;
 
@@ -27,7 +28,11 @@ pub async fn get_image(
     ApiQuery(query): ApiQuery<ImageQuery>,
 ) -> Result<Json<ImageResponse>, Failure> {
     let trace = Trace::default();
-    match fetch_image(&state, credentials, &query.reference, &trace).await {
+    // Parsed again inside; here only to name the registry if the answer times out.
+    let registry =
+        Reference::parse(&query.reference).map_or_else(|_| String::new(), |r| r.registry);
+    let work = fetch_image(&state, credentials, &query.reference, &trace);
+    match within(state.upstream.limits.answer, &registry, work).await {
         Ok(mut response) => {
             response.trace = trace.exchanges();
             Ok(Json(response))

@@ -107,7 +107,13 @@ async fn stream_layer(
         }
     };
     let progress = Progress::new(events.clone(), 0);
-    let listed = read_listing(body, Some(progress), Some(events.clone())).await;
+    let listed = read_listing(
+        body,
+        session.upstream.limits.layer,
+        Some(progress),
+        Some(events.clone()),
+    )
+    .await;
     let last = match listed {
         Ok(listing) => {
             if listing.verified {

@@ -8,6 +8,7 @@ use lading_shared::reference::{Repository, is_valid_tag};
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::{ApiQuery, BrowserCredentials};
+use crate::limits::within;
 use crate::registry::Session;
 use crate::trace::Trace;
 
@@ -17,7 +18,8 @@ pub async fn list_tags(
     ApiQuery(query): ApiQuery<TagsQuery>,
 ) -> Result<Json<TagsResponse>, Failure> {
     let trace = Trace::default();
-    let result = async {
+    let registry = Repository::parse(&query.repo).map_or_else(|_| String::new(), |r| r.registry);
+    let work = async {
         let repository = Repository::parse(&query.repo)?;
         let session = Session::open(
             state.upstream.clone(),
@@ -36,8 +38,8 @@ pub async fn list_tags(
             pages: pages.pages,
             trace: Vec::new(),
         })
-    }
-    .await;
+    };
+    let result = within(state.upstream.limits.answer, &registry, work).await;
     match result {
         Ok(mut response) => {
             response.trace = trace.exchanges();

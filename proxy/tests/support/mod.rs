@@ -54,6 +54,7 @@ impl Lading {
         Lading::with(Settings {
             allow_hosts,
             docker_config: None,
+            ..Default::default()
         })
     }
 
@@ -137,6 +138,30 @@ impl Lading {
     /// GET without assuming the body's shape; the whole body is read.
     pub async fn get_raw(&self, path_and_query: &str) -> RawAnswer {
         let request = Request::get(path_and_query).body(Body::empty()).unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        RawAnswer {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+impl Lading {
+    /// GET as the client at `peer` ("203.0.113.7:40000"): the address a served app learns
+    /// from the connection (`ConnectInfo`), which the per-client limits key on.
+    pub async fn get_from(&self, peer: &str, path_and_query: &str) -> RawAnswer {
+        let peer: std::net::SocketAddr = peer.parse().expect("peer address");
+        let mut request = Request::get(path_and_query).body(Body::empty()).unwrap();
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();

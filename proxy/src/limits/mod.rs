@@ -1,0 +1,101 @@
+//! Every limit Lading enforces, in one place: how much a registry may send, how long it may
+//! take, and how much one client may ask of this server.
+//!
+//! Each constant lives at the top of the module that enforces it (house style); this table is
+//! the audit of all of them, and [`Limits`] gathers the ones a deployment or a test may
+//! change (tests shrink the time limits to milliseconds instead of waiting 20–60 s).
+//!
+//! | limit | value | enforced in | error |
+//! | --- | --- | --- | --- |
+//! | manifest body | 4 MiB (`MAX_MANIFEST_BYTES`) | `registry::manifests` | `TooLarge` |
+//! | config body | 4 MiB (`MAX_CONFIG_BYTES`) | `routes::image` | `TooLarge` (as `config_error`) |
+//! | token response | 1 MiB (`MAX_TOKEN_BODY`) | `registry::auth` | `TooLarge` |
+//! | tag list page | 8 MiB (`MAX_TAGS_PAGE_BYTES`) | `registry::tags` | `TooLarge` |
+//! | tag list pages | 1000 (`MAX_TAG_PAGES`) | `registry::tags` | `TooMany` |
+//! | tags in all pages | 200,000 (`MAX_TAGS`) | `registry::tags` | `TooMany` |
+//! | redirect hops | 5 (`MAX_REDIRECTS`) | `registry::blobs` | `TooMany` |
+//! | entries per layer | 2,000,000 (`MAX_ENTRIES`) | `layers::listing` | `TooMany` |
+//! | uncompressed layer | 16 GiB (`MAX_UNCOMPRESSED_BYTES`) | `layers::decode` | `TooLarge` |
+//! | expansion ratio | 100:1 past 1 GiB (`BOMB_RATIO`, `BOMB_THRESHOLD`) | `layers::decode` | `TooLarge` |
+//! | file preview | 1 MiB (`MAX_PREVIEW_BYTES`) | `routes::layer` | cut, `truncated: true` |
+//! | connect | 10 s (`CONNECT_TIMEOUT`) | `registry::transport` | `Timeout` |
+//! | idle read | 20 s (`READ_TIMEOUT`) | `registry::transport` | `Timeout` |
+//! | one upstream request | 60 s (`REQUEST_TIMEOUT`, not for blob bodies) | `registry::transport` | `Timeout` |
+//! | whole JSON answer | 60 s ([`ANSWER_TIMEOUT`]; image, tags) | [`within`] | `Timeout` |
+//! | requests per client | 10/s, burst 30 (`--rate-limit`) | [`client`] | 429 `Throttled` |
+//! | in flight per client | 8 (`--max-concurrent`) | [`client`] | 429 `Throttled` |
+//! | in flight in all | 256 (`--max-concurrent-total`) | [`client`] | 429 `Throttled` |
+//!
+//! Caches are bounded too: challenges and tokens by entries, manifests and listings by weight
+//! (see `registry::Upstream`), per-client state by entries ([`client`]).
+
+pub mod client;
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::error::ProxyError;
+use crate::layers::listing::LayerLimits;
+use crate::registry::{tags, transport};
+
+/// Longest a JSON answer (image, tags) may take in all, however many upstream requests it
+/// makes: past it the person gets a clear timeout instead of a spinner. Streams (listings,
+/// downloads) are exempt: they show progress and only a stalled read ends them.
+pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The limits a deployment or a test may change; [`Limits::default`] is what `lading` runs
+/// with.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Longest wait for a TCP (and TLS) connection to a registry.
+    pub connect: Duration,
+    /// Longest wait for the next bytes of any upstream response, blobs included.
+    pub idle_read: Duration,
+    /// Longest one non-blob upstream request may take, body included.
+    pub upstream_request: Duration,
+    /// Longest a whole JSON answer may take ([`within`]).
+    pub answer: Duration,
+    /// Tag list pages followed before giving up.
+    pub tag_pages: u32,
+    /// Tag entries accepted over all pages.
+    pub tags: usize,
+    /// What one layer may expand to.
+    pub layer: LayerLimits,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            connect: transport::CONNECT_TIMEOUT,
+            idle_read: transport::READ_TIMEOUT,
+            upstream_request: transport::REQUEST_TIMEOUT,
+            answer: ANSWER_TIMEOUT,
+            tag_pages: tags::MAX_TAG_PAGES,
+            tags: tags::MAX_TAGS,
+            layer: LayerLimits::default(),
+        }
+    }
+}
+
+/// Runs `work` for at most `limit`; past it, a typed timeout naming `registry`.
+pub async fn within<T>(
+    limit: Duration,
+    registry: &str,
+    work: impl Future<Output = Result<T, ProxyError>>,
+) -> Result<T, ProxyError> {
+    match tokio::time::timeout(limit, work).await {
+        Ok(result) => result,
+        Err(_) => Err(ProxyError::Timeout {
+            host: registry.to_string(),
+            what: format!(
+                "the answer took longer than {}, Lading's limit for one request",
+                seconds(limit)
+            ),
+        }),
+    }
+}
+
+/// `60 s`, `0.3 s`: durations as a person reads them.
+pub fn seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs_f64())
+}
