@@ -5,6 +5,13 @@
 //! [`Guard::check_url`] runs before every request and redirect hop and handles IP literals,
 //! ports and schemes; [`GuardedResolver`] is reqwest's DNS resolver, so the addresses checked
 //! are the addresses connected to (no DNS-rebinding window between check and connect).
+//!
+//! Policy, in one place: an address is public only if it is global unicast ([`is_public`]);
+//! IPv6 forms that embed IPv4 are judged by the IPv4 inside; a name whose answers mix public
+//! and private addresses keeps only the public ones; the allow-list (`--allow-host`) is the
+//! only exemption, per host and optionally per port. Hosts are compared after the URL
+//! parser's normalisation, so `2130706433`, `0x7f.1` and `127.0.0.1` are one host. The tests
+//! in `guard/tests.rs` and `proxy/tests/ssrf_*.rs` prove it row by row (issue 4).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
