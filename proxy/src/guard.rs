@@ -35,6 +35,11 @@ pub enum GuardError {
     PlainHttp { url: String },
     #[error("{0} has no host")]
     NoHost(String),
+    #[error(
+        "{target} is allow-listed for people to name, not for {origin} to send Lading to \
+         (a redirect, token realm, page link or layer URL from another registry)"
+    )]
+    AllowListedHop { target: String, origin: String },
 }
 
 /// One `--allow-host` entry: a host, optionally limited to one port.
@@ -91,6 +96,28 @@ impl Guard {
         self.allowed
             .iter()
             .any(|a| same_host(&a.host, host) && a.port.is_none_or(|p| p == port))
+    }
+
+    /// Whether `url`'s host (and port) is on the allow-list.
+    pub fn is_allow_listed(&self, url: &Url) -> bool {
+        url.host().is_some_and(|host| {
+            self.host_port_allowed(&host, url.port_or_known_default().unwrap_or(443))
+        })
+    }
+
+    /// Checks a URL a registry sent Lading to (redirect, token realm, `Link`, foreign layer):
+    /// as [`Guard::check_url`], and an allow-listed host is reachable only from an
+    /// allow-listed registry, so a public registry cannot aim Lading at the private hosts an
+    /// operator opened for people to name.
+    pub fn check_hop(&self, url: &Url, origin: &Url) -> Result<(), GuardError> {
+        self.check_url(url)?;
+        if self.is_allow_listed(url) && !self.is_allow_listed(origin) {
+            return Err(GuardError::AllowListedHop {
+                target: crate::trace::redact_url(url),
+                origin: origin.host_str().unwrap_or_default().to_string(),
+            });
+        }
+        Ok(())
     }
 
     /// Checks a URL before a request or redirect hop. Host names are checked again, after

@@ -222,3 +222,31 @@ async fn resolver_drops_private_answers_unless_allowed() {
     let allowed = Guard::new(vec!["localhost".parse().unwrap()]).resolver();
     assert!(allowed.resolve("localhost".parse().unwrap()).await.is_ok());
 }
+
+/// An allow-listed private host is for people to name: a public registry's redirect, token
+/// realm, `Link` or foreign-layer URL must not reach it; an allow-listed registry's may.
+#[test]
+fn allow_listed_hosts_are_not_reachable_by_hops_from_other_registries() {
+    let guard = Guard::new(vec![
+        "127.0.0.1:5000".parse().unwrap(),
+        "127.0.0.1:5001".parse().unwrap(),
+    ]);
+    let private = url("http://127.0.0.1:5000/v2/");
+    let public_origin = url("https://registry.example/v2/");
+    let allowed_origin = url("http://127.0.0.1:5001/v2/");
+    assert!(matches!(
+        guard.check_hop(&private, &public_origin),
+        Err(GuardError::AllowListedHop { .. })
+    ));
+    assert!(guard.check_hop(&private, &allowed_origin).is_ok());
+    assert!(
+        guard.check_hop(&private, &private).is_ok(),
+        "the registry itself"
+    );
+    assert!(
+        guard
+            .check_hop(&url("https://cdn.example/blob"), &public_origin)
+            .is_ok(),
+        "public hops stay allowed"
+    );
+}

@@ -70,7 +70,9 @@ impl Session {
         note: Option<&str>,
     ) -> Result<Response, ProxyError> {
         let pending = self.trace.start(method.as_str(), url, &headers, note);
-        if let Err(refused) = self.upstream.guard.check_url(url) {
+        // Every URL is checked against the registry the person named: the registry itself,
+        // or a hop it sent Lading to.
+        if let Err(refused) = self.upstream.guard.check_hop(url, &self.base) {
             self.trace
                 .finish(pending, None, None, Some(format!("refused: {refused}")));
             return Err(ProxyError::Refused(refused));
