@@ -110,6 +110,21 @@ pub fn take_ready(output: &[u8], ready: &mut (usize, usize), buf: &mut [u8]) -> 
     Some(n)
 }
 
+/// One `read`, retried when interrupted: what the decoders refill their input with.
+pub fn read_some(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match source.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            other => return other,
+        }
+    }
+}
+
+/// A decoder's complaint about its input.
+pub fn invalid(message: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message.to_string())
+}
+
 fn hex_prefix(bytes: &[u8]) -> String {
     let shown: String = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
     if bytes.is_empty() {

@@ -7,7 +7,7 @@
 //! The gzip CRC-32 and length trailers are skipped, not checked: a whole blob is checked
 //! against its digest, which is stronger and covers every byte.
 
-use super::decode::take_ready;
+use super::decode::{invalid, read_some, take_ready};
 use std::io::{self, Read};
 
 use miniz_oxide::inflate::TINFLStatus;
@@ -285,17 +285,4 @@ impl<R: Read> Read for GzipDecoder<R> {
             }
         }
     }
-}
-
-fn read_some(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    loop {
-        match source.read(buf) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            other => return other,
-        }
-    }
-}
-
-fn invalid(message: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, message.to_string())
 }

@@ -2,7 +2,7 @@
 //! and can start again from one. Frames are independent (no window crosses them), so a
 //! frame start needs no state; a single-frame layer has only the blob's start.
 
-use super::decode::take_ready;
+use super::decode::{invalid, read_some, take_ready};
 use std::io::{self, Read};
 
 use zstd::stream::raw::{Decoder, InBuffer, Operation, OutBuffer};
@@ -69,12 +69,7 @@ impl<R: Read> ZstdDecoder<R> {
         }
         self.in_base += self.in_end as u64;
         self.in_pos = 0;
-        self.in_end = loop {
-            match self.source.read(&mut self.input) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                other => break other?,
-            }
-        };
+        self.in_end = read_some(&mut self.source, &mut self.input)?;
         self.in_eof = self.in_end == 0;
         Ok(!self.in_eof)
     }
@@ -135,8 +130,4 @@ impl<R: Read> Read for ZstdDecoder<R> {
             self.decompress()?;
         }
     }
-}
-
-fn invalid(message: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, message.to_string())
 }

@@ -138,6 +138,11 @@ impl Lading {
     /// GET without assuming the body's shape; the whole body is read.
     pub async fn get_raw(&self, path_and_query: &str) -> RawAnswer {
         let request = Request::get(path_and_query).body(Body::empty()).unwrap();
+        self.send_raw(request).await
+    }
+
+    /// Sends `request` to the app and reads the whole answer.
+    pub async fn send_raw(&self, request: Request<Body>) -> RawAnswer {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -162,18 +167,7 @@ impl Lading {
         request
             .extensions_mut()
             .insert(axum::extract::ConnectInfo(peer));
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        RawAnswer {
-            status,
-            headers,
-            body,
-        }
+        self.send_raw(request).await
     }
 }
 
