@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tarfile
+import zlib
 
 FUZZ = pathlib.Path(__file__).resolve().parent
 ROOT = FUZZ.parent
@@ -45,7 +46,9 @@ def references():
             value = re.sub(r"\{(\w+)\}", lambda m: consts.get(m.group(1), m.group(0)), value)
             value += consts.get(suffix, "")
             seen.add(value)
-    for extra in ["ghcr.io/org/app:v1", "quay.io/coreos/etcd", "localhost:5000/x@" + consts["D1"]]:
+    # The last one: the crash of RESULTS.md finding 1 (familiar form must parse back).
+    for extra in ["ghcr.io/org/app:v1", "quay.io/coreos/etcd", "localhost:5000/x@" + consts["D1"],
+                  "docker.io/lidocker.io/library/dock/dockeratest"]:
         seen.add(extra)
     for value in sorted(seen):
         write("reference", hashlib.sha1(value.encode()).hexdigest()[:16], value)
@@ -95,6 +98,9 @@ def manifests():
         write("manifest", name.lower() + "_untyped", bytes([10]) + body.encode())
     config = '{"architecture":"amd64","os":"linux","history":[{"created_by":"RUN |1 A=1 /bin/sh -c make # buildkit"},{"empty_layer":true}],"config":{"Cmd":"sh","Entrypoint":null}}'
     write("manifest", "config_oci", bytes([11, 2]) + config.encode())
+    # RESULTS.md finding 2: a float serde_json parses inexactly.
+    floats = '{"config":{"Healthcheck":{"Interval":3.0000008e+88,"Retries":3}},"history":[{}]}'
+    write("manifest", "config_float", bytes([11, 1]) + floats.encode())
 
 
 # --- layer_listing: small tars, every compression -----------------------------------------
@@ -150,13 +156,17 @@ def layers():
     write("layer_listing", "plain.tar.zst", zstd(plain))
     write("layer_listing", "frames.tar.zst", zstd(plain[:2048]) + zstd(plain[2048:]))
     write("layer_listing", "truncated.tar.gz", gzip.compress(plain, 6, mtime=0)[:200])
-    # Past the 4 MiB checkpoint spacing: deflate block-boundary checkpoints with a window.
+    # Past the 4 MiB checkpoint spacing: deflate block-boundary checkpoints (not byte
+    # aligned, with a 32 KiB window), one Z_BLOCK flush per 256 KiB.
     rng = random.Random(4)
-    body = bytearray(5 * 1024 * 1024 + 4096)
+    body = bytearray(4 * 1024 * 1024 + 600 * 1024)
     for i in range(0, len(body), 1024):
         body[i:i + 8] = rng.randbytes(8)
     big = tar_bytes(tarfile.USTAR_FORMAT, lambda t: add(t, "big", data=bytes(body)))
-    write("layer_listing", "checkpoints.tar.gz", gzip.compress(big, 6, mtime=0))
+    z = zlib.compressobj(6, zlib.DEFLATED, 31)
+    blocks = [z.compress(big[i:i + (256 << 10)]) + z.flush(zlib.Z_BLOCK)
+              for i in range(0, len(big), 256 << 10)]
+    write("layer_listing", "checkpoints.tar.gz", b"".join(blocks) + z.flush())
 
 
 # --- merge: bytes for `arbitrary` (any bytes decode to some layer stack) ------------------

@@ -48,11 +48,11 @@ run() {
 
 summary() {
   local target="$1" status="$2" done execs
-  done="$(grep -E '^#[0-9]+ +DONE' "logs/$target.log" | tail -1 || true)"
+  done="$(grep -E '^Done [0-9]+ runs' "logs/$target.log" | tail -1 || true)"
   execs="$(grep -E '^stat::number_of_executed_units' "logs/$target.log" | awk '{print $2}' || true)"
   printf '%-14s exit %-3s execs %-10s corpus %-5s artifacts %s\n  %s\n' "$target" "$status" \
     "${execs:-?}" "$(find "corpus/$target" -type f | wc -l)" \
-    "$(find "artifacts/$target" -type f | wc -l)" "${done:-no DONE line: see fuzz/logs/$target.log}"
+    "$(find "artifacts/$target" -type f | wc -l)" "${done:-no Done line: see fuzz/logs/$target.log}"
 }
 
 failed=0

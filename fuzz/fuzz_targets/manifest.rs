@@ -6,12 +6,14 @@
 //!
 //! Asserts: no panic; a decoded manifest survives the JSON round trip the API makes (proxy
 //! serialises `Manifest`, frontend deserialises it); history rows name every layer exactly
-//! once, in order.
+//! once, in order; a config survives the round trip too (floats inside its raw-JSON fields
+//! only to 1e-12, see `take_opaque`).
 
 #![no_main]
 
 use lading_shared::{Descriptor, ImageConfig, Manifest, history_rows};
 use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
 
 const CONTENT_TYPES: [&str; 10] = [
     "application/vnd.oci.image.index.v1+json",
@@ -60,7 +62,46 @@ fn config(body: &[u8]) {
     assert_eq!(named, (0..layers.len()).collect::<Vec<_>>());
     assert!(rows.len() >= config.history.len());
     let json = serde_json::to_string(&config).expect("a config serialises");
-    let back: ImageConfig = serde_json::from_str(&json)
-        .unwrap_or_else(|e| panic!("{json} does not deserialise: {e}"));
+    let mut back: ImageConfig =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json} does not deserialise: {e}"));
+    let mut config = config;
+    let opaque = take_opaque(&mut config).unwrap_or_default();
+    let back_opaque = take_opaque(&mut back).unwrap_or_default();
     assert_eq!(back, config, "{json}");
+    assert!(close(&opaque, &back_opaque), "{json}");
+}
+
+/// The Docker-only fields kept as raw JSON (`Healthcheck`, `ExposedPorts`, `Volumes`): their
+/// floats go through serde_json's default best-effort float parsing (no `float_roundtrip`
+/// feature), so `3.0000008e+88` comes back as `3.0000007999999998e+88`. Compared apart.
+fn take_opaque(config: &mut ImageConfig) -> Option<Value> {
+    let c = config.config.as_mut()?;
+    Some(serde_json::json!([
+        c.healthcheck.take(),
+        std::mem::take(&mut c.exposed_ports),
+        std::mem::take(&mut c.volumes),
+    ]))
+}
+
+/// Equal, except that floats may differ in their last bits.
+fn close(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) if x.is_f64() || y.is_f64() => {
+            let (x, y) = (
+                x.as_f64().unwrap_or(f64::NAN),
+                y.as_f64().unwrap_or(f64::NAN),
+            );
+            (x - y).abs() <= 1e-12 * x.abs().max(y.abs())
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| close(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((kx, x), (ky, y))| kx == ky && close(x, y))
+        }
+        (x, y) => x == y,
+    }
 }

@@ -46,7 +46,11 @@ fn entry(raw: &Raw) -> Entry {
     let mut entry = Entry::new(normalize_path(&path(&raw.components)), kind);
     if kind == EntryKind::Symlink {
         let target = path(&raw.link);
-        entry.link = Some(if raw.absolute { format!("/{target}") } else { target });
+        entry.link = Some(if raw.absolute {
+            format!("/{target}")
+        } else {
+            target
+        });
     }
     entry
 }
@@ -62,11 +66,17 @@ fuzz_target!(|input: Vec<Vec<Raw>>| {
         assert!(pair[0].path < pair[1].path, "{pair:?}");
     }
     for e in &merged {
-        assert!(!matches!(e.kind, EntryKind::Whiteout | EntryKind::OpaqueWhiteout));
+        assert!(!matches!(
+            e.kind,
+            EntryKind::Whiteout | EntryKind::OpaqueWhiteout
+        ));
         assert!(e.layer.is_some_and(|l| l < layers.len()) && e.hidden_by.is_none());
     }
     let with_hidden = merge_layers(&layers, true);
-    let visible: Vec<&Entry> = with_hidden.iter().filter(|e| e.hidden_by.is_none()).collect();
+    let visible: Vec<&Entry> = with_hidden
+        .iter()
+        .filter(|e| e.hidden_by.is_none())
+        .collect();
     assert_eq!(visible, merged.iter().collect::<Vec<_>>());
     let by_path: BTreeMap<&str, &Entry> = merged.iter().map(|e| (e.path.as_str(), e)).collect();
     let lookup = |p: &str| by_path.get(p).copied();

@@ -182,3 +182,19 @@ fn schema1_history_lines_up_with_its_layers() {
         ]
     );
 }
+
+/// Found by fuzzing: floats in fields kept as raw JSON changed in their last bits between the
+/// proxy (serialising) and the frontend (parsing).
+#[test]
+fn raw_json_floats_survive_the_api_round_trip() {
+    let body = r#"{"architecture":"amd64","os":"linux","config":{"Healthcheck":{"Interval":3.0000008e+88,"Retries":0.1}},"rootfs":{"type":"layers","diff_ids":[]}}"#;
+    let config: ImageConfig = serde_json::from_str(body).unwrap();
+    let again: ImageConfig =
+        serde_json::from_str(&serde_json::to_string(&config).unwrap()).unwrap();
+    assert_eq!(again, config);
+    let text = serde_json::to_string(&again).unwrap();
+    assert!(
+        text.contains("3.0000008e88") || text.contains("3.0000008e+88"),
+        "{text}"
+    );
+}
