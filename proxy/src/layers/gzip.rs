@@ -7,7 +7,8 @@
 //! The gzip CRC-32 and length trailers are skipped, not checked: a whole blob is checked
 //! against its digest, which is stronger and covers every byte.
 
-use super::decode::{invalid, read_some, take_ready};
+use super::decode::{invalid, take_ready};
+use super::input::Input;
 use std::io::{self, Read};
 
 use miniz_oxide::inflate::TINFLStatus;
@@ -38,13 +39,7 @@ enum Phase {
 }
 
 pub struct GzipDecoder<R> {
-    source: R,
-    input: Box<[u8]>,
-    in_pos: usize,
-    in_end: usize,
-    in_eof: bool,
-    /// Blob offset of `input[0]`.
-    in_base: u64,
+    input: Input<R>,
     inflater: Box<DecompressorOxide>,
     output: Box<[u8]>,
     out_pos: usize,
@@ -62,12 +57,7 @@ impl<R: Read> GzipDecoder<R> {
     /// Decodes a whole gzip blob; with `recorder`, records checkpoints.
     pub fn new(source: R, recorder: Option<Recorder>) -> GzipDecoder<R> {
         GzipDecoder {
-            source,
-            input: vec![0; INPUT_BUFFER].into_boxed_slice(),
-            in_pos: 0,
-            in_end: 0,
-            in_eof: false,
-            in_base: 0,
+            input: Input::new(source, INPUT_BUFFER, 0),
             inflater: Box::default(),
             output: vec![0; OUTPUT_BUFFER].into_boxed_slice(),
             out_pos: 0,
@@ -83,7 +73,7 @@ impl<R: Read> GzipDecoder<R> {
     /// Decodes from `checkpoint`; `source` yields the blob from `checkpoint.compressed` on.
     pub fn resume(source: R, checkpoint: &Checkpoint) -> GzipDecoder<R> {
         let mut decoder = GzipDecoder::new(source, None);
-        decoder.in_base = checkpoint.compressed;
+        decoder.input.base = checkpoint.compressed;
         decoder.produced = checkpoint.uncompressed;
         decoder.members = 1;
         if !checkpoint.member_start {
@@ -103,55 +93,23 @@ impl<R: Read> GzipDecoder<R> {
         decoder
     }
 
-    fn position(&self) -> u64 {
-        self.in_base + self.in_pos as u64
-    }
-
-    /// Makes at least one unread input byte available; `false` at the end of the source.
-    fn fill(&mut self) -> io::Result<bool> {
-        if self.in_pos < self.in_end {
-            return Ok(true);
-        }
-        if self.in_eof {
-            return Ok(false);
-        }
-        self.in_base += self.in_end as u64;
-        self.in_pos = 0;
-        self.in_end = read_some(&mut self.source, &mut self.input)?;
-        self.in_eof = self.in_end == 0;
-        Ok(!self.in_eof)
-    }
-
-    /// Keeps the unread input and reads more after it.
-    fn fill_more(&mut self) -> io::Result<()> {
-        self.input.copy_within(self.in_pos..self.in_end, 0);
-        self.in_base += self.in_pos as u64;
-        self.in_end -= self.in_pos;
-        self.in_pos = 0;
-        let read = read_some(&mut self.source, &mut self.input[self.in_end..])?;
-        self.in_end += read;
-        self.in_eof = read == 0;
-        Ok(())
-    }
-
     fn byte(&mut self) -> io::Result<u8> {
-        if !self.fill()? {
+        if !self.input.fill()? {
             return Err(invalid("the gzip stream is truncated"));
         }
-        self.in_pos += 1;
-        Ok(self.input[self.in_pos - 1])
+        Ok(self.input.take_byte())
     }
 
     /// Reads a member header, or finds the clean end of the blob.
     fn header(&mut self) -> io::Result<()> {
-        if !self.fill()? {
+        if !self.input.fill()? {
             if self.members == 0 {
                 return Err(invalid("the gzip stream is empty"));
             }
             self.phase = Phase::End;
             return Ok(());
         }
-        let start = self.position();
+        let start = self.input.position();
         let magic = [self.byte()?, self.byte()?];
         if magic != GZIP_MAGIC || self.byte()? != 8 {
             return Err(invalid(&format!(
@@ -220,9 +178,9 @@ impl<R: Read> GzipDecoder<R> {
 
     /// One call into the inflater.
     fn inflate(&mut self) -> io::Result<()> {
-        self.fill()?;
+        self.input.fill()?;
         // Until the source ends, tell the inflater more input may follow.
-        let more_coming = !self.in_eof;
+        let more_coming = !self.input.eof;
         let mut flags = if more_coming {
             TINFL_FLAG_HAS_MORE_INPUT
         } else {
@@ -231,7 +189,7 @@ impl<R: Read> GzipDecoder<R> {
         if self.due() {
             flags |= TINFL_FLAG_STOP_ON_BLOCK_BOUNDARY;
         }
-        let input = &self.input[self.in_pos..self.in_end];
+        let input = self.input.unread();
         let (status, consumed, written) = decompress(
             &mut self.inflater,
             input,
@@ -239,7 +197,7 @@ impl<R: Read> GzipDecoder<R> {
             self.out_pos,
             flags,
         );
-        self.in_pos += consumed;
+        self.input.pos += consumed;
         self.ready = (self.out_pos, self.out_pos + written);
         self.out_pos = (self.out_pos + written) % OUTPUT_BUFFER;
         self.produced += written as u64;
@@ -247,14 +205,14 @@ impl<R: Read> GzipDecoder<R> {
             TINFLStatus::Done => self.phase = Phase::Trailer,
             TINFLStatus::BlockBoundary => {
                 if let Some(state) = self.inflater.block_boundary_state() {
-                    self.record(self.position(), state.num_bits, state.bit_buf, false);
+                    self.record(self.input.position(), state.num_bits, state.bit_buf, false);
                 }
             }
             TINFLStatus::HasMoreOutput => {}
             // Normally every input byte was taken; if not, append more rather than spin.
             TINFLStatus::NeedsMoreInput if more_coming => {
-                if self.in_pos < self.in_end {
-                    self.fill_more()?;
+                if self.input.has_unread() {
+                    self.input.fill_more()?;
                 }
             }
             TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {

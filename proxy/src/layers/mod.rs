@@ -18,6 +18,7 @@ pub mod entry;
 pub mod file;
 pub mod gzip;
 pub mod image;
+pub mod input;
 pub mod listing;
 pub mod ndjson;
 pub mod source;

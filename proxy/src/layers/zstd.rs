@@ -2,7 +2,8 @@
 //! and can start again from one. Frames are independent (no window crosses them), so a
 //! frame start needs no state; a single-frame layer has only the blob's start.
 
-use super::decode::{invalid, read_some, take_ready};
+use super::decode::{invalid, take_ready};
+use super::input::Input;
 use std::io::{self, Read};
 
 use zstd::stream::raw::{Decoder, InBuffer, Operation, OutBuffer};
@@ -14,13 +15,7 @@ const INPUT_BUFFER: usize = 128 * 1024;
 const OUTPUT_BUFFER: usize = 128 * 1024;
 
 pub struct ZstdDecoder<R> {
-    source: R,
-    input: Box<[u8]>,
-    in_pos: usize,
-    in_end: usize,
-    in_eof: bool,
-    /// Blob offset of `input[0]`.
-    in_base: u64,
+    input: Input<R>,
     decoder: Decoder<'static>,
     output: Box<[u8]>,
     ready: (usize, usize),
@@ -35,12 +30,7 @@ impl<R: Read> ZstdDecoder<R> {
     /// Decodes a whole zstd blob; with `recorder`, records frame starts.
     pub fn new(source: R, recorder: Option<Recorder>) -> io::Result<ZstdDecoder<R>> {
         Ok(ZstdDecoder {
-            source,
-            input: vec![0; INPUT_BUFFER].into_boxed_slice(),
-            in_pos: 0,
-            in_end: 0,
-            in_eof: false,
-            in_base: 0,
+            input: Input::new(source, INPUT_BUFFER, 0),
             decoder: Decoder::new()?,
             output: vec![0; OUTPUT_BUFFER].into_boxed_slice(),
             ready: (0, 0),
@@ -54,29 +44,15 @@ impl<R: Read> ZstdDecoder<R> {
     /// Decodes from a frame start; `source` yields the blob from `checkpoint.compressed` on.
     pub fn resume(source: R, checkpoint: &Checkpoint) -> io::Result<ZstdDecoder<R>> {
         let mut decoder = ZstdDecoder::new(source, None)?;
-        decoder.in_base = checkpoint.compressed;
+        decoder.input.base = checkpoint.compressed;
         decoder.produced = checkpoint.uncompressed;
         decoder.frames = 1;
         Ok(decoder)
     }
 
-    fn fill(&mut self) -> io::Result<bool> {
-        if self.in_pos < self.in_end {
-            return Ok(true);
-        }
-        if self.in_eof {
-            return Ok(false);
-        }
-        self.in_base += self.in_end as u64;
-        self.in_pos = 0;
-        self.in_end = read_some(&mut self.source, &mut self.input)?;
-        self.in_eof = self.in_end == 0;
-        Ok(!self.in_eof)
-    }
-
     /// At a frame boundary: records it (when due) or finds the clean end.
     fn frame_start(&mut self) -> io::Result<bool> {
-        if !self.fill()? {
+        if !self.input.fill()? {
             if self.frames == 0 {
                 return Err(invalid("the zstd stream is empty"));
             }
@@ -86,7 +62,7 @@ impl<R: Read> ZstdDecoder<R> {
             && self.produced >= recorder.next_at()
         {
             recorder.push(Checkpoint {
-                compressed: self.in_base + self.in_pos as u64,
+                compressed: self.input.position(),
                 uncompressed: self.produced,
                 bits: 0,
                 bit_buf: 0,
@@ -99,12 +75,12 @@ impl<R: Read> ZstdDecoder<R> {
     }
 
     fn decompress(&mut self) -> io::Result<()> {
-        let has_input = self.fill()?;
-        let mut input = InBuffer::around(&self.input[self.in_pos..self.in_end]);
+        let has_input = self.input.fill()?;
+        let mut input = InBuffer::around(self.input.unread());
         let mut output = OutBuffer::around(&mut self.output[..]);
         let hint = self.decoder.run(&mut input, &mut output)?;
         let (consumed, written) = (input.pos(), output.pos());
-        self.in_pos += consumed;
+        self.input.pos += consumed;
         self.ready = (0, written);
         self.produced += written as u64;
         if hint == 0 {
