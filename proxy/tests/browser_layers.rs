@@ -80,6 +80,14 @@ impl Stand {
     }
 }
 
+/// Opens a listing page and waits until its summary says `expected`.
+async fn open_listing(browser: &Browser, url: &str, expected: &str) {
+    browser.goto(url).await;
+    browser
+        .wait_for_text("[data-testid=listing-summary]", expected, TIMEOUT)
+        .await;
+}
+
 /// The row of `path` in the listing.
 fn row(path: &str) -> String {
     format!("[data-testid=listing-row][data-path=\"{path}\"]")
@@ -204,12 +212,12 @@ async fn the_merged_filesystem_shows_a_whiteout_as_deleted_on_request() {
     let stand = Stand::start().await;
     let browser = Browser::start().await;
     let image = stand.reference();
-    browser
-        .goto(&stand.url(&format!("?image={image}&fs=merged")))
-        .await;
-    browser
-        .wait_for_text("[data-testid=listing-summary]", "entries", TIMEOUT)
-        .await;
+    open_listing(
+        &browser,
+        &stand.url(&format!("?image={image}&fs=merged")),
+        "entries",
+    )
+    .await;
     browser
         .click(&format!("{} [data-testid=dir-toggle]", row("/etc")))
         .await;
@@ -304,12 +312,12 @@ async fn thirty_thousand_entries_stay_fluid() {
     let browser = Browser::start().await;
     let image = format!("{}/team/big:v1", stand.registry.host());
     let layer = &big.layers[0].digest;
-    browser
-        .goto(&stand.url(&format!("?image={image}&layer={layer}")))
-        .await;
-    browser
-        .wait_for_text("[data-testid=listing-summary]", "30,000", TIMEOUT)
-        .await;
+    open_listing(
+        &browser,
+        &stand.url(&format!("?image={image}&layer={layer}")),
+        "30,000",
+    )
+    .await;
     browser
         .click(&format!("{} [data-testid=dir-toggle]", row("/many")))
         .await;
@@ -356,12 +364,12 @@ async fn whiteouts_opaque_directories_and_overwrites_are_told_apart() {
     let browser = Browser::start().await;
 
     let middle = &stack.layers[1].digest;
-    browser
-        .goto(&stand.url(&format!("?image={image}&layer={middle}")))
-        .await;
-    browser
-        .wait_for_text("[data-testid=listing-summary]", "entries", TIMEOUT)
-        .await;
+    open_listing(
+        &browser,
+        &stand.url(&format!("?image={image}&layer={middle}")),
+        "entries",
+    )
+    .await;
     browser.click("[data-testid=expand-all]").await;
     browser
         .wait_for_text(&row("/etc/motd"), "deleted", TIMEOUT)
@@ -371,12 +379,12 @@ async fn whiteouts_opaque_directories_and_overwrites_are_told_apart() {
         .await;
     browser.screenshot("browser-layer-whiteouts.png").await;
 
-    browser
-        .goto(&stand.url(&format!("?image={image}&fs=merged")))
-        .await;
-    browser
-        .wait_for_text("[data-testid=listing-summary]", "entries", TIMEOUT)
-        .await;
+    open_listing(
+        &browser,
+        &stand.url(&format!("?image={image}&fs=merged")),
+        "entries",
+    )
+    .await;
     browser.click("[data-testid=show-hidden]").await;
     browser.click("[data-testid=expand-all]").await;
     browser
