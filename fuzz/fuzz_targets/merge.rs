@@ -1,5 +1,6 @@
-//! `merge_layers` and `resolve_symlinks` on arbitrary layer stacks. Paths are built from a
-//! tiny alphabet so layers collide (overwrite, whiteout, opaque dirs, dir → file) often.
+//! `merge_layers` (as `merged_entries`) and `resolve_symlinks` on arbitrary layer stacks.
+//! Paths are built from a tiny alphabet so layers collide (overwrite, whiteout, opaque dirs,
+//! dir → file) often.
 //!
 //! Asserts: no panic and no hang; the merge is sorted by path with unique paths, holds no
 //! whiteouts, and names a real layer for each entry; `keep_hidden` adds hidden entries but
@@ -11,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use arbitrary::Arbitrary;
-use lading_shared::layer::{Entry, EntryKind, merge_layers, normalize_path, resolve_symlinks};
+use lading_shared::layer::{Entry, EntryKind, merged_entries, normalize_path, resolve_symlinks};
 use libfuzzer_sys::fuzz_target;
 
 const NAMES: [&str; 6] = ["a", "b", "lib", "..", ".", "usr"];
@@ -61,7 +62,7 @@ fuzz_target!(|input: Vec<Vec<Raw>>| {
         .take(8)
         .map(|layer| layer.iter().take(64).map(entry).collect())
         .collect();
-    let merged = merge_layers(&layers, false);
+    let merged = merged_entries(&layers, false);
     for pair in merged.windows(2) {
         assert!(pair[0].path < pair[1].path, "{pair:?}");
     }
@@ -72,7 +73,7 @@ fuzz_target!(|input: Vec<Vec<Raw>>| {
         ));
         assert!(e.layer.is_some_and(|l| l < layers.len()) && e.hidden_by.is_none());
     }
-    let with_hidden = merge_layers(&layers, true);
+    let with_hidden = merged_entries(&layers, true);
     let visible: Vec<&Entry> = with_hidden
         .iter()
         .filter(|e| e.hidden_by.is_none())

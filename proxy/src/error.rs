@@ -41,6 +41,9 @@ pub enum ProxyError {
     /// The request itself is not allowed (a cross-site form post).
     #[error("{0}")]
     Forbidden(String),
+    /// The request named a host this instance does not serve (`crate::host`).
+    #[error("{0}")]
+    MisdirectedHost(String),
     #[error("{message}")]
     Upstream {
         kind: ErrorKind,
@@ -130,6 +133,7 @@ impl ProxyError {
             ProxyError::InvalidReference(_) => ErrorKind::InvalidReference,
             ProxyError::BadRequest(_) => ErrorKind::BadRequest,
             ProxyError::Forbidden(_) => ErrorKind::Denied,
+            ProxyError::MisdirectedHost(_) => ErrorKind::MisdirectedHost,
             ProxyError::Upstream { kind, .. } => *kind,
             ProxyError::Refused(_) => ErrorKind::RefusedHost,
             ProxyError::Unreachable { .. } => ErrorKind::Unreachable,
@@ -141,10 +145,11 @@ impl ProxyError {
         }
     }
 
-    /// Builds the API error with the exchanges made before the failure.
+    /// Builds the API error with the exchanges made before the failure. Its texts pass
+    /// through [`crate::redact`] whatever built them, registry error bodies included.
     pub fn into_api_error(self, trace: Vec<Exchange>) -> ApiError {
         let kind = self.kind();
-        let message = self.to_string();
+        let message = crate::redact::text(&self.to_string());
         let (registry, registry_errors, retry_after) = match self {
             ProxyError::Upstream {
                 registry,
@@ -162,7 +167,7 @@ impl ProxyError {
             kind,
             message,
             registry,
-            registry_errors,
+            registry_errors: crate::redact::registry_errors(registry_errors),
             retry_after,
             trace,
         }

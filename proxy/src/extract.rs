@@ -1,5 +1,7 @@
 //! Request extractors that answer in the API's error shape rather than axum's plain text.
 
+use std::time::Duration;
+
 use axum::Form;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
@@ -10,10 +12,14 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Failure, ProxyError};
+use crate::host::{MAX_QUOTED_HOST, RequestHost};
 use crate::registry::credentials::Credentials;
 
 /// Largest download form: a reference, two digests, a path and credentials fit many times.
 pub const MAX_FORM_BYTES: usize = 16 * 1024;
+/// Longest a download form may take to arrive: the header-read timeout ends a slow request
+/// head, this ends a slow body (a form is one small packet from a browser).
+pub const FORM_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A typed query string; a missing or malformed parameter is a 400 `bad_request`.
 pub struct ApiQuery<T>(pub T);
@@ -79,13 +85,7 @@ impl<S: Send + Sync> FromRequest<S> for Download {
             return Ok(Download { query, credentials });
         }
         check_same_origin(&parts).map_err(failure)?;
-        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-            .await
-            .map_err(|_| {
-                failure(ProxyError::BadRequest(format!(
-                    "the download form is larger than {MAX_FORM_BYTES} bytes"
-                )))
-            })?;
+        let bytes = read_form(body, FORM_READ_TIMEOUT).await.map_err(failure)?;
         let request = Request::from_parts(parts, bytes.into());
         let Form(form) = Form::<DownloadForm>::from_request(request, state)
             .await
@@ -108,41 +108,38 @@ impl<S: Send + Sync> FromRequest<S> for Download {
 /// Refuses a form posted from another site (basic CSRF hygiene beside the page's
 /// `form-action 'self'`). Browsers send `Origin` on every `POST`; a request without one is
 /// not from a browser form and passes. `null` (sandboxed or privacy-stripped origins) fails.
+/// The origin must be one this instance serves, by the same rules as the `Host` check
+/// ([`crate::host`]): a rebinding page sends its own name in both `Origin` and `Host`.
 fn check_same_origin(parts: &Parts) -> Result<(), ProxyError> {
     let Some(origin) = parts.headers.get(header::ORIGIN) else {
         return Ok(());
     };
     let origin = origin.to_str().unwrap_or("null");
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| parts.uri.authority().map(|a| a.as_str()));
-    match host {
-        Some(host) if same_origin(origin, host) => Ok(()),
-        _ => Err(ProxyError::Forbidden(format!(
-            "a download form may only be posted from Lading's own page, not from {origin}"
+    let allowed = parts
+        .extensions
+        .get::<RequestHost>()
+        .is_some_and(|host| host.hosts.allows_origin(origin, host.authority.as_deref()));
+    match allowed {
+        true => Ok(()),
+        false => Err(ProxyError::Forbidden(format!(
+            "a download form may only be posted from Lading's own page, not from {}",
+            origin.chars().take(MAX_QUOTED_HOST).collect::<String>()
         ))),
     }
 }
 
-/// Whether `origin` (`scheme://host[:port]`) names `host` (the `Host` header). The scheme is
-/// not compared: behind a TLS-terminating proxy the server cannot know it.
-fn same_origin(origin: &str, host: &str) -> bool {
-    let Some((scheme, authority)) = origin.split_once("://") else {
-        return false;
-    };
-    let default_port = match scheme {
-        "http" => ":80",
-        "https" => ":443",
-        _ => return false,
-    };
-    let normal = |a: &str| {
-        a.strip_suffix(default_port)
-            .unwrap_or(a)
-            .to_ascii_lowercase()
-    };
-    normal(authority) == normal(host)
+/// The form's bytes, at most [`MAX_FORM_BYTES`] of them, arriving within `limit`.
+async fn read_form(body: axum::body::Body, limit: Duration) -> Result<bytes::Bytes, ProxyError> {
+    match tokio::time::timeout(limit, axum::body::to_bytes(body, MAX_FORM_BYTES)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(_)) => Err(ProxyError::BadRequest(format!(
+            "the download form is larger than {MAX_FORM_BYTES} bytes"
+        ))),
+        Err(_) => Err(ProxyError::BadRequest(format!(
+            "the download form did not arrive within {}",
+            crate::limits::seconds(limit)
+        ))),
+    }
 }
 
 fn failure(error: ProxyError) -> Failure {
@@ -166,22 +163,15 @@ mod tests {
         assert_eq!(form.credentials.as_deref(), Some("c"));
     }
 
-    #[test]
-    fn origins_match_the_host_they_were_sent_to() {
-        let cases = [
-            ("http://127.0.0.1:8080", "127.0.0.1:8080", true),
-            ("https://lading.example", "lading.example", true),
-            ("https://Lading.Example", "lading.example:443", true),
-            ("http://lading.example:80", "lading.example", true),
-            ("https://lading.example", "lading.example:8443", false),
-            ("http://evil.example", "lading.example", false),
-            ("http://127.0.0.1:8081", "127.0.0.1:8080", false),
-            ("http://[::1]:8080", "[::1]:8080", true),
-            ("null", "lading.example", false),
-            ("file://", "lading.example", false),
-        ];
-        for (origin, host, want) in cases {
-            assert_eq!(same_origin(origin, host), want, "{origin} vs {host}");
-        }
+    #[tokio::test]
+    async fn a_form_that_trickles_in_is_cut_off() {
+        // A body that never ends: the client sent its headers and stalls.
+        let body = axum::body::Body::from_stream(futures_util::stream::pending::<
+            Result<bytes::Bytes, std::io::Error>,
+        >());
+        let error = read_form(body, Duration::from_millis(50))
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains("did not arrive"), "{error}");
     }
 }

@@ -19,7 +19,8 @@ use std::sync::Arc;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
 
-/// Why a target was refused. Carried through reqwest's error chain from the resolver.
+/// Why a target was refused. Carried through reqwest's error chain from the resolver. URLs
+/// in it are redacted when it is built ([`crate::redact`]): it is shown and logged as is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GuardError {
     #[error(
@@ -113,7 +114,7 @@ impl Guard {
         self.check_url(url)?;
         if self.is_allow_listed(url) && !self.is_allow_listed(origin) {
             return Err(GuardError::AllowListedHop {
-                target: crate::trace::redact_url(url),
+                target: crate::redact::url(url),
                 origin: origin.host_str().unwrap_or_default().to_string(),
             });
         }
@@ -128,7 +129,7 @@ impl Guard {
         }
         let host = url
             .host()
-            .ok_or_else(|| GuardError::NoHost(url.to_string()))?;
+            .ok_or_else(|| GuardError::NoHost(crate::redact::url(url)))?;
         let port = url.port_or_known_default().unwrap_or(443);
         let allowed = self.host_port_allowed(&host, port);
         if let Some(ip) = host_ip(&host) {
@@ -148,7 +149,7 @@ impl Guard {
         }
         if url.scheme() == "http" && !(allowed && self.is_loopback_host(&host)) {
             return Err(GuardError::PlainHttp {
-                url: url.to_string(),
+                url: crate::redact::url(url),
             });
         }
         Ok(())

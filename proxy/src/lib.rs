@@ -13,10 +13,13 @@
 pub mod error;
 pub mod extract;
 pub mod guard;
+pub mod host;
 pub mod layers;
 pub mod limits;
+pub mod redact;
 pub mod registry;
 pub mod routes;
+pub mod serve;
 pub mod trace;
 
 use std::path::PathBuf;
@@ -25,6 +28,7 @@ use std::sync::Arc;
 use axum::Router;
 
 use guard::{AllowedHost, Guard};
+use host::{PublicUrl, ServedHosts};
 use limits::Limits;
 use limits::client::{ClientLimits, Gate};
 use registry::Upstream;
@@ -42,6 +46,9 @@ pub struct Settings {
     /// Per-client rate and concurrency limits; off unless set (`main` turns them on for a
     /// non-loopback `--listen`).
     pub clients: ClientLimits,
+    /// What people open behind a reverse proxy; its host is served beside localhost and IP
+    /// literals ([`host`]).
+    pub public_urls: Vec<PublicUrl>,
 }
 
 /// Shared by all handlers.
@@ -50,6 +57,8 @@ pub struct AppState {
     pub upstream: Arc<Upstream>,
     /// Per-client limits on the API.
     pub gate: Arc<Gate>,
+    /// The host names requests may name ([`host::check`]).
+    pub hosts: Arc<ServedHosts>,
 }
 
 impl AppState {
@@ -59,6 +68,7 @@ impl AppState {
         Ok(AppState {
             upstream: Arc::new(Upstream::new(guard, docker_config, settings.limits)?),
             gate: Arc::new(Gate::new(settings.clients)),
+            hosts: Arc::new(ServedHosts::new(settings.public_urls)),
         })
     }
 }

@@ -2,10 +2,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
 use lading::guard::AllowedHost;
+use lading::host::PublicUrl;
 use lading::limits::client::ClientLimits;
+use lading::serve::{MAX_CONNECTIONS_PER_CLIENT, ServeLimits};
 use lading::{AppState, Settings, app};
 use tracing_subscriber::EnvFilter;
 
@@ -40,6 +43,33 @@ struct Flags {
     /// (the one the proxy appended) instead of the connection's peer.
     #[arg(long, env = "LADING_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// The URL people open when Lading is behind a reverse proxy or reached by a name
+    /// (https://lading.example); repeatable. Requests for any other name than localhost, an
+    /// IP address or these get 421 (DNS rebinding).
+    #[arg(
+        long = "public-url",
+        env = "LADING_PUBLIC_URL",
+        value_name = "URL",
+        value_delimiter = ','
+    )]
+    public_urls: Vec<PublicUrl>,
+    /// Open connections in all; 0 = off. Default: 1024 (lowered to fit `ulimit -n`).
+    #[arg(long, env = "LADING_MAX_CONNECTIONS", value_name = "N")]
+    max_connections: Option<u32>,
+    /// Open connections per client address (IPv6: per /64); 0 = off. Default: 64 when
+    /// --listen is not loopback, off on loopback and with --trust-forwarded-for (every
+    /// connection comes from the proxy then: cap connections there).
+    #[arg(long, env = "LADING_MAX_CONNECTIONS_PER_CLIENT", value_name = "N")]
+    max_connections_per_client: Option<u32>,
+    /// Seconds a client may take to send a request head, and may stay idle between
+    /// requests; 0 = off. Answers are not timed: a download may stream for hours.
+    /// Default: 10.
+    #[arg(long, env = "LADING_HEADER_TIMEOUT", value_name = "SECONDS", value_parser = parse_seconds)]
+    header_timeout: Option<Duration>,
+    /// Seconds a client may read nothing of an answer before it is cut (a paused or hostile
+    /// download); 0 = off. A slow client that keeps reading is never cut. Default: 60.
+    #[arg(long, env = "LADING_SEND_TIMEOUT", value_name = "SECONDS", value_parser = parse_seconds)]
+    send_timeout: Option<Duration>,
 }
 
 impl Flags {
@@ -58,10 +88,37 @@ impl Flags {
             trust_forwarded_for: self.trust_forwarded_for,
         }
     }
+
+    /// Like the client limits, the per-client connection cap is on only for a server others
+    /// reach directly: behind a proxy every connection is the proxy's.
+    fn serve_limits(&self) -> ServeLimits {
+        let direct = !self.listen.ip().is_loopback() && !self.trust_forwarded_for;
+        let per_client = match direct {
+            true => MAX_CONNECTIONS_PER_CLIENT,
+            false => 0,
+        };
+        let defaults = ServeLimits::default();
+        ServeLimits {
+            header_timeout: self.header_timeout.unwrap_or(defaults.header_timeout),
+            max_connections: self.max_connections.unwrap_or(defaults.max_connections),
+            per_client: self.max_connections_per_client.unwrap_or(per_client),
+            send_timeout: self.send_timeout.unwrap_or(defaults.send_timeout),
+        }
+    }
+}
+
+/// `10`, `0.5`: seconds as a person types them.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text:?}: {e}"))
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // First: this may start the process again (see the module).
+    lading::limits::memory::limit_malloc_arenas();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("LADING_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
@@ -69,10 +126,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let flags = Flags::parse();
     let clients = flags.client_limits();
+    let serve_limits = flags.serve_limits();
     let state = AppState::new(Settings {
         clients,
         allow_hosts: flags.allow_hosts,
         docker_config: flags.docker_config,
+        public_urls: flags.public_urls,
         ..Settings::default()
     })?;
     let listener = tokio::net::TcpListener::bind(flags.listen).await?;
@@ -83,11 +142,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         clients.per_client,
         clients.total
     );
-    // Connect info: the per-client limits key on the peer address.
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    tracing::info!(
+        "connections: {} in all, {} per client, {:?} to send a request head, {:?} to read \
+         an answer (0 = off)",
+        serve_limits.max_connections,
+        serve_limits.per_client,
+        serve_limits.header_timeout,
+        serve_limits.send_timeout
+    );
+    lading::serve::run(listener, app(state), serve_limits, shutdown()).await?;
     Ok(())
 }
 

@@ -53,13 +53,28 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(
             state.gate.clone(),
             crate::limits::client::limit,
+        ))
+        // An answer to a signed-in call holds private content under a URL that does not name
+        // the person: a shared cache in front of Lading (a CDN, a corporate proxy) keying on
+        // the URL would hand it to the next one. No API answer is ever stored.
+        .route_layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
         ));
-    Router::new()
-        .route(HEALTH_PATH, get(health::get_health))
-        .merge(limited)
+    // Every route but health answers only for the names this instance serves (DNS
+    // rebinding), the app's pages too: a rebinding page could load the app itself. Health
+    // carries no data and load balancers probe it by whatever name they know the backend by.
+    let served = limited
         // The app's wasm shrinks to 40% gzipped; API answers stay uncompressed (small, and
         // later endpoints stream blobs that are compressed already).
         .fallback_service(get(frontend::get_asset).layer(CompressionLayer::new()))
+        .layer(middleware::from_fn_with_state(
+            state.hosts.clone(),
+            crate::host::check,
+        ));
+    Router::new()
+        .route(HEALTH_PATH, get(health::get_health))
+        .merge(served)
         .with_state(state)
         .layer(
             ServiceBuilder::new()

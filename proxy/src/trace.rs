@@ -1,6 +1,6 @@
 //! The upstream exchange log every API answer carries ("Requests" in the UI).
 //!
-//! Secrets never enter it: credential-bearing header values are replaced before an
+//! Secrets never enter it: URLs, header values and notes pass through [`redact`] before an
 //! [`Exchange`] is built, so nothing downstream (UI, logs, tests) can leak them.
 
 use std::sync::{Arc, Mutex};
@@ -9,24 +9,7 @@ use std::time::Instant;
 use lading_shared::api::{Exchange, Header};
 use reqwest::header::HeaderMap;
 
-/// Request headers whose values are secrets.
-const SECRET_REQUEST_HEADERS: [&str; 4] = [
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "x-registry-auth",
-];
-/// Response headers whose values are secrets.
-const SECRET_RESPONSE_HEADERS: [&str; 2] = ["set-cookie", "x-amz-security-token"];
-/// Query parameters that are secrets (presigned CDN URLs carry them).
-const SECRET_QUERY_PARAMS: [&str; 6] = [
-    "x-amz-signature",
-    "x-amz-credential",
-    "x-amz-security-token",
-    "signature",
-    "sig",
-    "token",
-];
+use crate::redact;
 
 /// The ordered exchanges of one API call. Cheap to clone; shared by concurrent sub-requests.
 #[derive(Debug, Clone, Default)]
@@ -53,9 +36,9 @@ impl Trace {
     ) -> Pending {
         Pending {
             method: method.to_string(),
-            url: redact_url(url),
+            url: redact::url(url),
             started: Instant::now(),
-            request_headers: redact_headers(headers, &SECRET_REQUEST_HEADERS),
+            request_headers: redact::headers(headers),
             note: note.map(str::to_string),
         }
     }
@@ -68,6 +51,9 @@ impl Trace {
         response_headers: Option<&HeaderMap>,
         outcome: Option<String>,
     ) {
+        // The outcome is an error text, which may quote a URL (a refused hop, a failed
+        // connection).
+        let outcome = outcome.as_deref().map(redact::text);
         let note = match (pending.note, outcome) {
             (Some(a), Some(b)) => Some(format!("{a}: {b}")),
             (a, b) => a.or(b),
@@ -78,9 +64,7 @@ impl Trace {
             status,
             duration_ms: pending.started.elapsed().as_millis() as u64,
             request_headers: pending.request_headers,
-            response_headers: response_headers
-                .map(|h| redact_headers(h, &SECRET_RESPONSE_HEADERS))
-                .unwrap_or_default(),
+            response_headers: response_headers.map(redact::headers).unwrap_or_default(),
             note,
         };
         self.lock().push(exchange);
@@ -94,54 +78,6 @@ impl Trace {
         // A panic elsewhere must not hide the log: take it even if poisoned.
         self.exchanges.lock().unwrap_or_else(|e| e.into_inner())
     }
-}
-
-fn redact_headers(headers: &HeaderMap, secret: &[&str]) -> Vec<Header> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let name = name.as_str().to_string();
-            let value = if secret.contains(&name.as_str()) {
-                redact_value(value.to_str().unwrap_or_default())
-            } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
-            };
-            Header { name, value }
-        })
-        .collect()
-}
-
-/// Keeps the scheme word (`Bearer`, `Basic`) so readers see which auth was used.
-fn redact_value(value: &str) -> String {
-    match value.split_once(' ') {
-        Some((scheme, secret)) if !scheme.contains('=') => {
-            format!("{scheme} <redacted, {} chars>", secret.len())
-        }
-        _ => format!("<redacted, {} chars>", value.len()),
-    }
-}
-
-/// Removes userinfo and signature-like query parameters from a URL before it is shown.
-pub fn redact_url(url: &url::Url) -> String {
-    let mut url = url.clone();
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    if url.query().is_some() {
-        let pairs: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(k, v)| {
-                let secret = SECRET_QUERY_PARAMS.contains(&k.to_ascii_lowercase().as_str());
-                let v = if secret {
-                    "<redacted>".to_string()
-                } else {
-                    v.into_owned()
-                };
-                (k.into_owned(), v)
-            })
-            .collect();
-        url.query_pairs_mut().clear().extend_pairs(pairs);
-    }
-    url.to_string()
 }
 
 #[cfg(test)]
@@ -161,9 +97,14 @@ mod tests {
         let pending = trace.start("GET", &url, &headers, Some("blob"));
         let mut response = HeaderMap::new();
         response.insert("set-cookie", HeaderValue::from_static("session=zzz"));
-        trace.finish(pending, Some(200), Some(&response), None);
+        response.insert(
+            "location",
+            HeaderValue::from_static("https://cdn.example/b?X-Amz-Signature=def"),
+        );
+        let outcome = "could not reach https://cdn.example/b?sig=ghi".to_string();
+        trace.finish(pending, Some(307), Some(&response), Some(outcome));
         let text = serde_json::to_string(&trace.exchanges()).unwrap();
-        for secret in ["s3cr3t", "pw@", "abc", "zzz"] {
+        for secret in ["s3cr3t", "pw@", "abc", "zzz", "def", "ghi"] {
             assert!(!text.contains(secret), "{secret} leaked: {text}");
         }
         assert!(text.contains("Bearer <redacted"));

@@ -125,8 +125,12 @@ pub struct ConfigBlob {
 pub struct TagsResponse {
     pub repository: Repository,
     pub tags: Vec<String>,
-    /// Entries that were not valid tags (`null`, digest-shaped junk), with the reason.
+    /// Samples of the entries that were not valid tags (`null`, digest-shaped junk, objects),
+    /// with the reason: a few, each cut short.
     pub skipped: Vec<SkippedTag>,
+    /// Every entry skipped (`skipped` holds only the first few).
+    #[serde(default)]
+    pub skipped_count: u64,
     pub pages: u32,
     pub trace: Vec<Exchange>,
 }
@@ -189,6 +193,9 @@ pub enum ErrorKind {
     Integrity,
     /// Anything else the upstream failed with (502).
     Upstream,
+    /// The request named a host this Lading does not serve (a forged `Host`, DNS rebinding)
+    /// (421).
+    MisdirectedHost,
 }
 
 impl ErrorKind {
@@ -199,6 +206,7 @@ impl ErrorKind {
             ErrorKind::Unauthorized => 401,
             ErrorKind::Denied | ErrorKind::RefusedHost => 403,
             ErrorKind::ManifestUnknown | ErrorKind::NameUnknown | ErrorKind::BlobUnknown => 404,
+            ErrorKind::MisdirectedHost => 421,
             ErrorKind::TooManyRequests => 429,
             ErrorKind::Timeout => 504,
             ErrorKind::Unreachable

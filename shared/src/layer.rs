@@ -13,7 +13,7 @@ use crate::digest::Digest;
 mod merge;
 mod path;
 
-pub use merge::{merge_layers, resolve_symlinks};
+pub use merge::{MergedRow, merge_layers, merged_entries, resolve_symlinks};
 pub use path::{file_name, normalize_path, parent, whiteout};
 
 /// `GET /api/layer?ref=REFERENCE&digest=LAYER` → NDJSON [`ListingEvent`]s for one layer.
@@ -176,7 +176,8 @@ pub enum ListingEvent {
     Start {
         /// The layers being read, bottom first (one for a layer listing).
         layers: Vec<LayerInfo>,
-        /// Sum of the compressed sizes to read (0 when every listing is cached).
+        /// Sum of the layers' compressed sizes, read or not (a listing Lading already had
+        /// for this person counts as read at once).
         total_bytes: u64,
     },
     /// A batch of entries, in archive order (layer listing) or path order (merged).
@@ -196,11 +197,10 @@ pub struct LayerInfo {
     /// Compressed size from the manifest.
     pub size: u64,
     pub media_type: String,
-    /// Sniffed from the bytes; `None` until read (or when served from cache without reading).
+    /// Sniffed from the bytes; `None` until read. (Whether the proxy had the listing cached
+    /// is deliberately not part of the contract: it would tell anyone what others viewed.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<Compression>,
-    /// The listing came from the proxy's cache: no bytes were fetched.
-    pub cached: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -228,7 +228,7 @@ pub struct FilePreview {
     pub content_base64: String,
     /// The file is longer than what was sent.
     pub truncated: bool,
-    /// Compressed bytes fetched from the registry to answer (0 when cached).
+    /// Compressed bytes fetched from the registry to answer (0 for an empty file).
     pub fetched_bytes: u64,
     pub trace: Vec<Exchange>,
 }

@@ -151,6 +151,7 @@ fn error_kinds_map_to_http_statuses() {
         (ErrorKind::ManifestUnknown, 404, "manifest_unknown"),
         (ErrorKind::NameUnknown, 404, "name_unknown"),
         (ErrorKind::BlobUnknown, 404, "blob_unknown"),
+        (ErrorKind::MisdirectedHost, 421, "misdirected_host"),
         (ErrorKind::TooManyRequests, 429, "too_many_requests"),
         (ErrorKind::Unreachable, 502, "unreachable"),
         (ErrorKind::TooLarge, 502, "too_large"),

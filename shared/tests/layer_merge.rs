@@ -2,7 +2,8 @@
 //! opaque directories, a directory replaced by a file; symlink resolution inside the image.
 
 use lading_shared::layer::{
-    Compression, Entry, EntryKind, merge_layers, normalize_path, resolve_symlinks, whiteout,
+    Compression, Entry, EntryKind, merge_layers, merged_entries, normalize_path, resolve_symlinks,
+    whiteout,
 };
 
 fn entry(path: &str, kind: EntryKind) -> Entry {
@@ -89,10 +90,10 @@ fn later_layers_replace_and_whiteouts_delete() {
             entry("/tmp", EntryKind::Whiteout),
         ],
     ];
-    let merged = merge_layers(&layers, false);
+    let merged = merged_entries(&layers, false);
     assert_eq!(visible(&merged), [("/etc", 0), ("/etc/passwd", 1)]);
 
-    let history = merge_layers(&layers, true);
+    let history = merged_entries(&layers, true);
     assert_eq!(
         paths(&history),
         [
@@ -122,7 +123,7 @@ fn opaque_directories_hide_lower_contents_but_keep_their_own() {
             dir("/var/cache"),
         ],
     ];
-    let merged = merge_layers(&layers, false);
+    let merged = merged_entries(&layers, false);
     assert_eq!(
         visible(&merged),
         [
@@ -146,7 +147,7 @@ fn a_file_over_a_directory_drops_its_contents() {
         vec![file("/opt/app")],
         vec![dir("/opt/app"), file("/opt/app/new")],
     ];
-    let merged = merge_layers(&layers, false);
+    let merged = merged_entries(&layers, false);
     assert_eq!(
         visible(&merged),
         [
@@ -165,7 +166,7 @@ fn a_directory_over_a_directory_keeps_lower_contents() {
         vec![dir("/usr"), file("/usr/b")],
     ];
     assert_eq!(
-        visible(&merge_layers(&layers, false)),
+        visible(&merged_entries(&layers, false)),
         [("/usr", 1), ("/usr/a", 0), ("/usr/b", 1)]
     );
 }
@@ -185,7 +186,7 @@ fn symlinks_resolve_inside_the_image() {
         link("/dangling", "nowhere"),
         file("/implied/dir/file"),
     ]];
-    let merged = merge_layers(&layers, false);
+    let merged = merged_entries(&layers, false);
     let lookup = |p: &str| merged.iter().find(|e| e.path == p);
     let resolve = |p: &str| resolve_symlinks(p, lookup).map(|(path, _)| path);
     assert_eq!(
@@ -218,4 +219,33 @@ fn compression_is_sniffed_from_bytes() {
     assert_eq!(Compression::sniff(&[0u8; 1024]), Compression::None);
     assert_eq!(Compression::sniff(b"PK\x03\x04"), Compression::Unknown);
     assert_eq!(Compression::sniff(b""), Compression::Unknown);
+}
+
+#[test]
+fn a_layer_listed_twice_is_applied_again_where_it_appears() {
+    let base = vec![dir("/etc"), file("/etc/a"), file("/etc/b")];
+    let middle = vec![entry("/etc/a", EntryKind::Whiteout), file("/etc/c")];
+    // base, middle, base: the third layer writes /etc/a back over the whiteout.
+    let layers: Vec<&[Entry]> = vec![&base, &middle, &base];
+    let rows = merge_layers(&layers, true);
+    let got: Vec<(&str, u32, Option<u32>)> = rows
+        .iter()
+        .map(|r| (r.entry(&layers).path.as_str(), r.layer, r.hidden_by))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("/etc", 2, None),
+            ("/etc", 0, Some(2)),
+            ("/etc/a", 2, None),
+            ("/etc/a", 0, Some(1)),
+            ("/etc/b", 2, None),
+            ("/etc/b", 0, Some(2)),
+            ("/etc/c", 1, None),
+        ]
+    );
+    // Rows point into the layers: nothing was copied.
+    assert!(std::ptr::eq(rows[2].entry(&layers), &base[1]));
+    let entry = rows[3].to_entry(&layers);
+    assert_eq!((entry.layer, entry.hidden_by), (Some(0), Some(1)));
 }

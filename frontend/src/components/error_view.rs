@@ -95,6 +95,7 @@ fn title(kind: ErrorKind) -> &'static str {
         ErrorKind::BadUpstream => "The registry's answer does not follow the protocol",
         ErrorKind::Integrity => "Content did not match its digest",
         ErrorKind::Upstream => "The registry failed",
+        ErrorKind::MisdirectedHost => "This Lading does not serve that host name",
     }
 }
 

@@ -1,5 +1,5 @@
 //! How far a listing has got: a progress bar while the proxy reads the layer(s), then what
-//! was read (entries, bytes, whether the digest checked out, whether it came from cache) and
+//! was read (entries, bytes, whether the digest checked out) and
 //! the requests it took; or why it stopped.
 
 use lading_shared::Repository;
@@ -15,9 +15,6 @@ pub fn ListingStatus(listing: Listing, repository: Option<Repository>) -> impl I
     move || match listing.outcome.get() {
         None => view! { <Progress listing /> }.into_any(),
         Some(Outcome::Done(summary)) => {
-            let cached = listing
-                .layers
-                .with(|l| !l.is_empty() && l.iter().all(|l| l.cached));
             let entries = usize::try_from(summary.entries).unwrap_or(usize::MAX);
             view! {
                 <p class="listing-summary" data-testid="listing-summary">
@@ -30,7 +27,6 @@ pub fn ListingStatus(listing: Listing, repository: Option<Repository>) -> impl I
                     } else {
                         view! { <span class="warning" title="The bytes were not (all) checked against the digest">"not verified"</span> }.into_any()
                     }}
-                    {cached.then(|| view! { " · " <span class="badge badge-quiet" title="Lading had listed this before: nothing was fetched">"cached"</span> })}
                 </p>
                 <RequestsPanel trace=summary.trace />
             }
@@ -61,7 +57,7 @@ fn Progress(listing: Listing) -> impl IntoView {
     view! {
         <div class="listing-progress" role="status" data-testid="listing-progress">
             {move || match total.get() {
-                // Nothing to download (cached): an indeterminate bar.
+                // An image without layers: an indeterminate bar.
                 0 => view! { <progress aria-label="Listing"></progress> }.into_any(),
                 t => view! { <progress max=t.to_string() value=move || read.get().min(t).to_string() aria-label="Bytes read"></progress> }.into_any(),
             }}

@@ -17,7 +17,9 @@ const WINDOW: usize = 300;
 pub fn TagList(
     repository: Repository,
     tags: Vec<String>,
+    /// Samples of the skipped entries; `skipped_count` counts them all.
     skipped: Vec<SkippedTag>,
+    skipped_count: u64,
 ) -> impl IntoView {
     let total = tags.len();
     let tags = StoredValue::new(tags);
@@ -87,13 +89,15 @@ pub fn TagList(
                 {move || format!("Show more ({} not shown)", group_thousands(hidden()))}
             </button>
         </Show>
-        {(!skipped.is_empty()).then(|| view! { <SkippedNote skipped /> })}
+        {(!skipped.is_empty()).then(|| view! { <SkippedNote skipped skipped_count /> })}
     }
 }
 
 #[component]
-fn SkippedNote(skipped: Vec<SkippedTag>) -> impl IntoView {
-    let count = skipped.len();
+fn SkippedNote(skipped: Vec<SkippedTag>, skipped_count: u64) -> impl IntoView {
+    // Older answers carry no count: every skipped entry was listed.
+    let count = skipped_count.max(skipped.len() as u64);
+    let unlisted = count - skipped.len() as u64;
     view! {
         <details class="skipped">
             <summary class="muted small">
@@ -104,6 +108,7 @@ fn SkippedNote(skipped: Vec<SkippedTag>) -> impl IntoView {
                     .into_iter()
                     .map(|s| view! { <li><code>{s.value}</code> " — " {s.reason}</li> })
                     .collect_view()}
+                {(unlisted > 0).then(|| view! { <li class="muted">{format!("… and {} more", group_thousands(unlisted as usize))}</li> })}
             </ul>
         </details>
     }

@@ -92,7 +92,7 @@ fn FileBody(image: String, source: Source, path: String, preview: FilePreview) -
     });
     let digest = layer_digest.to_string();
     let fetched = if fetched_bytes == 0 {
-        "nothing: Lading had it cached".to_owned()
+        "nothing (the file is empty)".to_owned()
     } else {
         format!("{} of compressed layer", human_size(fetched_bytes))
     };

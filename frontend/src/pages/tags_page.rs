@@ -61,6 +61,7 @@ fn TagsBody(response: TagsResponse) -> impl IntoView {
         repository,
         tags,
         skipped,
+        skipped_count,
         pages,
         trace,
     } = response;
@@ -86,7 +87,7 @@ fn TagsBody(response: TagsResponse) -> impl IntoView {
         <RequestsPanel trace />
         <section class="card">
             <h2>"Tags"</h2>
-            <TagList repository tags skipped />
+            <TagList repository tags skipped skipped_count />
         </section>
     }
 }

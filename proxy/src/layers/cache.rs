@@ -1,23 +1,118 @@
-//! Listings by layer digest. A layer's content never changes under its digest, so a listing
-//! is valid for every repository holding the layer; it is served only after the session has
-//! fetched a manifest naming the layer, which proves the person may pull it.
+//! Listings by the scope that read them and the layer's digest.
+//!
+//! A layer's bytes never change under its digest, but who may read them does: the same digest
+//! can be a private layer on one registry and a name an attacker put in a manifest on another.
+//! So a listing (with its checkpoints, whose windows are plaintext of the layer) is served only
+//! to a request that resolved an image of the same registry and repository with the same
+//! identity (`registry::access`), and only for a layer that image names. Anonymous visitors
+//! share public listings; a signed-in person's listings are theirs alone.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use lading_shared::Digest;
 
 use super::listing::Listing;
+use crate::error::ProxyError;
+use crate::registry::access::ContentScope;
+use crate::registry::image::ResolvedImage;
 
 /// Total approximate heap the cached listings may take (about a million entries).
 pub const LISTING_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
-pub type ListingCache = moka::future::Cache<Digest, Arc<Listing>>;
+type Key = (ContentScope, Digest);
 
-pub fn new() -> ListingCache {
-    moka::future::Cache::builder()
-        .weigher(|_, listing: &Arc<Listing>| u32::try_from(listing.weight()).unwrap_or(u32::MAX))
-        .max_capacity(LISTING_CACHE_BYTES)
-        .build()
+pub struct ListingCache {
+    inner: moka::future::Cache<Key, Arc<Listing>>,
+}
+
+impl Default for ListingCache {
+    fn default() -> ListingCache {
+        ListingCache::new()
+    }
+}
+
+impl ListingCache {
+    pub fn new() -> ListingCache {
+        let inner = moka::future::Cache::builder()
+            .weigher(|_, listing: &Arc<Listing>| {
+                u32::try_from(listing.weight()).unwrap_or(u32::MAX)
+            })
+            .max_capacity(LISTING_CACHE_BYTES)
+            .build();
+        ListingCache { inner }
+    }
+
+    /// The key for `layer` of `image`, or `None` when the image does not name that layer (a
+    /// listing is never reached through an image that does not hold it).
+    fn key(image: &ResolvedImage, layer: &Digest) -> Option<Key> {
+        let named = image.manifest.layers.iter().any(|l| &l.digest == layer);
+        named.then(|| (image.scope().clone(), layer.clone()))
+    }
+
+    /// The listing of `layer` read before in the scope of `image`.
+    pub async fn get(&self, image: &ResolvedImage, layer: &Digest) -> Option<Arc<Listing>> {
+        self.inner.get(&Self::key(image, layer)?).await
+    }
+
+    /// Keeps a listing read through `image`; only verified listings are kept (a listing whose
+    /// bytes did not hash to the digest describes nothing that digest names).
+    pub async fn insert(&self, image: &ResolvedImage, layer: &Digest, listing: Arc<Listing>) {
+        if let (Some(key), true) = (Self::key(image, layer), listing.verified) {
+            self.inner.insert(key, listing).await;
+        }
+    }
+
+    /// The cached listing, or the one `read` produces; requests of the same scope asking at
+    /// once wait for the first one's read. An unverified result is answered, not kept.
+    pub async fn get_or_read(
+        &self,
+        image: &ResolvedImage,
+        layer: &Digest,
+        read: impl Future<Output = Result<Arc<Listing>, ProxyError>>,
+    ) -> Result<Arc<Listing>, ProxyError> {
+        let Some(key) = Self::key(image, layer) else {
+            return read.await;
+        };
+        let read = async {
+            let listing = read.await?;
+            // `try_get_with` keeps every Ok: an unverified listing travels as an error value
+            // that carries it, so waiters still share the read but nothing is cached.
+            if listing.verified {
+                Ok(listing)
+            } else {
+                Err(Unkept::Listing(listing))
+            }
+        };
+        match self.inner.try_get_with(key, read).await {
+            Ok(listing) => Ok(listing),
+            // Requests that waited get the first one's error, whole: flattening it to text
+            // made a 429 or an unreachable CDN a `bad_upstream` without its `Retry-After`.
+            Err(unkept) => match Arc::unwrap_or_clone(unkept) {
+                Unkept::Listing(listing) => Ok(listing),
+                Unkept::Failed(error) => Err(error),
+            },
+        }
+    }
+
+    /// Listings held (tests and the memory accounting read it).
+    pub async fn weighted_size(&self) -> u64 {
+        self.inner.run_pending_tasks().await;
+        self.inner.weighted_size()
+    }
+}
+
+/// What a shared read ends in when nothing may be cached.
+#[derive(Clone)]
+enum Unkept {
+    Listing(Arc<Listing>),
+    Failed(ProxyError),
+}
+
+impl From<ProxyError> for Unkept {
+    fn from(error: ProxyError) -> Unkept {
+        Unkept::Failed(error)
+    }
 }
 
 #[cfg(test)]
@@ -45,20 +140,21 @@ mod tests {
             uncompressed_bytes: 0,
             verified: true,
             checkpoints: vec![checkpoint; 64],
+            memory: crate::layers::budget::Reservation::none(),
         });
-        let cache = new();
+        let cache = ListingCache::new();
         let entries = LISTING_CACHE_BYTES / listing.weight() + 4;
+        let scope = ContentScope {
+            registry: "r.example".into(),
+            repository: "a".into(),
+            identity: crate::registry::access::Identity::Anonymous,
+        };
         for i in 0..entries {
-            cache
-                .insert(Digest::sha256(&i.to_be_bytes()), listing.clone())
-                .await;
+            let key = (scope.clone(), Digest::sha256(&i.to_be_bytes()));
+            cache.inner.insert(key, listing.clone()).await;
         }
-        cache.run_pending_tasks().await;
-        assert!(
-            cache.weighted_size() <= LISTING_CACHE_BYTES,
-            "{}",
-            cache.weighted_size()
-        );
-        assert!(cache.entry_count() < entries);
+        let held = cache.weighted_size().await;
+        assert!(held <= LISTING_CACHE_BYTES, "{held}");
+        assert!(cache.inner.entry_count() < entries);
     }
 }

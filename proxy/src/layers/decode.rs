@@ -42,6 +42,7 @@ pub fn open(
     let unlimited = LayerLimits {
         uncompressed_bytes: u64::MAX,
         entries: usize::MAX,
+        listing_bytes: u64::MAX,
         bomb_threshold: u64::MAX,
         bomb_ratio: u64::MAX,
     };

@@ -20,6 +20,7 @@ use super::source::{BlobReader, SourceState, spawn_feeder};
 use super::zstd::ZstdDecoder;
 use crate::error::ProxyError;
 use crate::registry::Session;
+use crate::registry::image::ResolvedImage;
 
 /// Bytes per chunk handed to the response.
 pub const CHUNK_BYTES: usize = 64 * 1024;
@@ -54,15 +55,30 @@ impl FileBody {
     }
 }
 
-/// Starts reading the first `len` bytes of the data of entry `index` of `listing`.
+/// Starts reading the first `len` bytes of the data of entry `index` of `listing`, which was
+/// read (or found in the cache) through `image`.
+///
+/// A checkpoint's window is plaintext of the layer, and the bytes fetched here are a `Range`
+/// no digest can check: resumed over bytes from anywhere else, crafted deflate data copies
+/// the window out. So the bytes come from exactly the scope the listing is cached under —
+/// the same registry, repository and identity — and nowhere else.
 pub async fn read_data(
     session: &Session,
-    repository: &str,
+    image: &ResolvedImage,
     descriptor: &Descriptor,
     listing: &Listing,
     index: usize,
     len: u64,
 ) -> Result<FileBody, ProxyError> {
+    let scope = image.scope();
+    if session.registry != scope.registry || session.identity() != scope.identity {
+        // Unreachable through the routes (both come from one `open_image`); kept as a refusal
+        // so a future caller cannot pair them wrongly.
+        return Err(ProxyError::Forbidden(
+            "a layer's listing is only read with bytes from where it came from".into(),
+        ));
+    }
+    let repository = image.repository.as_str();
     let (tx, rx) = mpsc::channel(CHUNKS_IN_FLIGHT);
     let offset = listing.data_offsets[index];
     if len == 0 {
@@ -72,7 +88,11 @@ pub async fn read_data(
             task: None,
         });
     }
-    let end = offset + len;
+    // A tar header may claim any size; a listing that completed cannot hold one past the
+    // stream, but the sum is checked rather than trusted.
+    let end = offset.checked_add(len).ok_or_else(|| {
+        ProxyError::BadUpstream("the entry's size runs past the end of any layer".into())
+    })?;
     let blob_size = if descriptor.size > 0 {
         descriptor.size
     } else {

@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 
 use super::decode::SNIFF_BYTES;
 use super::listing::{Batcher, LayerLimits, Listing, list};
+use super::merged::{check_depth, merge_memory};
 use super::source::{BlobReader, ByteStream, Progress, spawn_feeder};
 use crate::error::ProxyError;
 use crate::registry::Session;
@@ -35,13 +36,14 @@ pub fn layer_index(image: &ResolvedImage, digest: &Digest) -> Result<usize, Prox
         })
 }
 
-pub fn layer_info(descriptor: &Descriptor, cached: Option<&Listing>) -> LayerInfo {
+/// What the `Start` line says of a layer. Whether Lading had it cached is not said: that
+/// would tell anyone what others looked at.
+pub fn layer_info(descriptor: &Descriptor, compression: Option<Compression>) -> LayerInfo {
     LayerInfo {
         digest: descriptor.digest.clone(),
         size: descriptor.size,
         media_type: descriptor.media_type.to_string(),
-        compression: cached.map(|l| l.compression),
-        cached: cached.is_some(),
+        compression,
     }
 }
 
@@ -93,66 +95,61 @@ pub async fn read_listing(
     Ok(Arc::new(listing))
 }
 
-/// A layer's listing without streaming it: from the cache, or read once however many
-/// requests want it at the same time (they wait for the first one's download).
+/// A layer's listing without streaming it: from the cache of this image's scope, or read once
+/// however many requests of that scope want it at the same time (they wait for the first
+/// one's download).
 pub async fn listing_of(
     session: &Session,
-    repository: &str,
+    image: &ResolvedImage,
     descriptor: &Descriptor,
     progress: Option<Progress>,
 ) -> Result<Arc<Listing>, ProxyError> {
     let read = async {
-        let body = open_layer(session, repository, descriptor).await?;
+        let body = open_layer(session, &image.repository, descriptor).await?;
         read_listing(body, session.upstream.limits.layer, progress, None).await
     };
     let cache = &session.upstream.listings;
-    cache
-        .try_get_with(descriptor.digest.clone(), read)
-        .await
-        // Requests that waited get the first one's error, whole: flattening it to text made
-        // a 429 or an unreachable CDN a `bad_upstream` without its `Retry-After`.
-        .map_err(Arc::unwrap_or_clone)
+    cache.get_or_read(image, &descriptor.digest, read).await
 }
 
 /// Every layer's listing, bottom first. With `events`, sends `Start` and `Progress` lines
-/// (not the entries: the caller sends the merge).
+/// (not the entries: the caller sends the merge). Progress counts every layer's size, read or
+/// not, so the numbers say nothing about what was cached.
 pub async fn all_listings(
     session: &Session,
     image: &ResolvedImage,
     events: Option<&mpsc::Sender<ListingEvent>>,
 ) -> Result<Vec<Arc<Listing>>, ProxyError> {
     let layers = &image.manifest.layers;
+    check_depth(layers.len())?;
+    let cache = &session.upstream.listings;
     let mut cached = Vec::with_capacity(layers.len());
     for layer in layers {
-        cached.push(session.upstream.listings.get(&layer.digest).await);
+        cached.push(cache.get(image, &layer.digest).await);
     }
     if let Some(events) = events {
-        let total_bytes = layers
-            .iter()
-            .zip(&cached)
-            .filter(|(_, c)| c.is_none())
-            .map(|(l, _)| l.size)
-            .sum();
-        let infos = layers
-            .iter()
-            .zip(&cached)
-            .map(|(l, c)| layer_info(l, c.as_deref()))
-            .collect();
+        // No compression yet for any layer: naming it for cached ones alone would tell.
+        let infos = layers.iter().map(|l| layer_info(l, None)).collect();
         let start = ListingEvent::Start {
             layers: infos,
-            total_bytes,
+            total_bytes: layers.iter().map(|l| l.size).sum(),
         };
         events.send(start).await.map_err(|_| gone())?;
     }
     let mut listings = Vec::with_capacity(layers.len());
     let mut read_so_far = 0;
+    // A layer named twice is read and held once (the merge applies it at each place).
+    let mut seen: HashMap<&Digest, Arc<Listing>> = HashMap::new();
     for (descriptor, cached) in layers.iter().zip(cached) {
-        if let Some(listing) = cached {
-            listings.push(listing);
-            continue;
-        }
-        let progress = events.map(|e| Progress::new(e.clone(), read_so_far));
-        listings.push(listing_of(session, &image.repository, descriptor, progress).await?);
+        let listing = match cached.or_else(|| seen.get(&descriptor.digest).cloned()) {
+            Some(listing) => listing,
+            None => {
+                let progress = events.map(|e| Progress::new(e.clone(), read_so_far));
+                listing_of(session, image, descriptor, progress).await?
+            }
+        };
+        seen.insert(&descriptor.digest, listing.clone());
+        listings.push(listing);
         read_so_far += descriptor.size;
     }
     Ok(listings)
@@ -174,29 +171,31 @@ pub struct Located {
     pub resolved_from: Vec<String>,
 }
 
-/// Finds `path` in the merged filesystem, following symlinks within the image.
+/// Finds `path` in the merged filesystem, following symlinks within the image. The merge
+/// runs over the listings as they are held (rows, not copies): only the entry found is copied.
 pub fn locate_merged(listings: &[Arc<Listing>], path: &str) -> Result<Located, ProxyError> {
-    let layers: Vec<Vec<Entry>> = listings.iter().map(|l| l.entries.clone()).collect();
+    let layers: Vec<&[Entry]> = listings.iter().map(|l| l.entries.as_slice()).collect();
+    let _memory = merge_memory(&layers)?;
     let merged = merge_layers(&layers, false);
-    let by_path: HashMap<&str, &Entry> = merged.iter().map(|e| (e.path.as_str(), e)).collect();
-    let (resolved, resolved_from) = resolve_symlinks(path, |p| by_path.get(p).copied())
-        .ok_or_else(|| {
+    // Visible rows come in path order: a path is found by binary search.
+    let find = |p: &str| {
+        merged
+            .binary_search_by(|row| row.entry(&layers).path.as_str().cmp(p))
+            .ok()
+            .map(|i| merged[i])
+    };
+    let (resolved, resolved_from) =
+        resolve_symlinks(path, |p| find(p).map(|row| row.entry(&layers))).ok_or_else(|| {
             ProxyError::BadRequest(format!(
                 "{path} is not in the image (or is a dangling or looping symlink)"
             ))
         })?;
-    let entry = by_path
-        .get(resolved.as_str())
-        .copied()
+    let row = find(&resolved)
         .ok_or_else(|| ProxyError::BadRequest(format!("{resolved} is not in the image")))?;
-    let layer = entry.layer.unwrap_or(0);
-    let index = listings[layer]
-        .find(&entry.path)
-        .ok_or_else(|| ProxyError::BadRequest(format!("{resolved} is not in its layer")))?;
     Ok(Located {
-        layer,
-        index,
-        entry: entry.clone(),
+        layer: row.layer as usize,
+        index: row.index as usize,
+        entry: row.to_entry(&layers),
         resolved_from,
     })
 }

@@ -11,15 +11,18 @@
 //! [`gzip`] reader during the first pass (and multi-frame zstd layers frame starts, see
 //! [`zstd`]), so a file is decompressed from the nearest one.
 
+pub mod budget;
 pub mod cache;
 pub mod checkpoint;
 pub mod decode;
 pub mod entry;
 pub mod file;
 pub mod gzip;
+pub mod headers;
 pub mod image;
 pub mod input;
 pub mod listing;
+pub mod merged;
 pub mod ndjson;
 pub mod source;
 pub mod zstd;

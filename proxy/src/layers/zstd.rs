@@ -6,13 +6,20 @@ use super::decode::{invalid, take_ready};
 use super::input::Input;
 use std::io::{self, Read};
 
-use zstd::stream::raw::{Decoder, InBuffer, Operation, OutBuffer};
+use zstd::stream::raw::{DParameter, Decoder, InBuffer, Operation, OutBuffer};
 
 use super::checkpoint::{Checkpoint, Recorder};
 
 /// Compressed bytes read at a time, and decompressed bytes per call (zstd's suggested sizes).
 const INPUT_BUFFER: usize = 128 * 1024;
 const OUTPUT_BUFFER: usize = 128 * 1024;
+/// Largest window a frame may ask the decoder to hold (libzstd's own default allows 128 MiB,
+/// which a few bytes of frame header could make every listing allocate). 16 MiB is twice
+/// what `zstd -19` and the Go encoder BuildKit and containerd use ask for; only `--ultra` or
+/// `--long` layers need more, and they are refused with zstd's "frame requires too much
+/// memory".
+pub const MAX_WINDOW_LOG: u32 = 24;
+pub const MAX_WINDOW_BYTES: u64 = 1 << MAX_WINDOW_LOG;
 
 pub struct ZstdDecoder<R> {
     input: Input<R>,
@@ -29,9 +36,11 @@ pub struct ZstdDecoder<R> {
 impl<R: Read> ZstdDecoder<R> {
     /// Decodes a whole zstd blob; with `recorder`, records frame starts.
     pub fn new(source: R, recorder: Option<Recorder>) -> io::Result<ZstdDecoder<R>> {
+        let mut decoder = Decoder::new()?;
+        decoder.set_parameter(DParameter::WindowLogMax(MAX_WINDOW_LOG))?;
         Ok(ZstdDecoder {
             input: Input::new(source, INPUT_BUFFER, 0),
-            decoder: Decoder::new()?,
+            decoder,
             output: vec![0; OUTPUT_BUFFER].into_boxed_slice(),
             ready: (0, 0),
             produced: 0,

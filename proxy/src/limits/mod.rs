@@ -25,11 +25,17 @@
 //! | requests per client | 10/s, burst 30 (`--rate-limit`) | [`client`] | 429 `Throttled` |
 //! | in flight per client | 8 (`--max-concurrent`) | [`client`] | 429 `Throttled` |
 //! | in flight in all | 256 (`--max-concurrent-total`) | [`client`] | 429 `Throttled` |
+//! | request head, keep-alive idle | 10 s (`HEADER_TIMEOUT`, `--header-timeout`) | `serve` | connection closed |
+//! | client not reading an answer | 60 s (`SEND_TIMEOUT`, `--send-timeout`) | `serve` | connection closed |
+//! | open connections | 1024 (`MAX_CONNECTIONS`, `--max-connections`; under `ulimit -n`) | `serve` | 429, closed |
+//! | connections per client | 64 (`MAX_CONNECTIONS_PER_CLIENT`, `--max-connections-per-client`) | `serve` | 429, closed |
+//! | download form body | 16 KiB, 10 s (`MAX_FORM_BYTES`, `FORM_READ_TIMEOUT`) | `extract` | 400 `BadRequest` |
 //!
 //! Caches are bounded too: challenges and tokens by entries, manifests and listings by weight
 //! (see `registry::Upstream`), per-client state by entries ([`client`]).
 
 pub mod client;
+pub mod memory;
 
 use std::future::Future;
 use std::time::Duration;

@@ -163,10 +163,7 @@ impl Session {
                     realm: realm.to_string(),
                     service: service.clone(),
                     scopes: sorted,
-                    identity: match &self.credentials {
-                        Some(c) => c.fingerprint(&self.upstream.salt),
-                        None => "anonymous".to_string(),
-                    },
+                    identity: self.identity().as_key().to_string(),
                 };
                 if !fresh {
                     if let Some(token) = self.upstream.tokens.get(&key).await {

@@ -12,6 +12,7 @@ use url::Url;
 use super::Session;
 use super::transport::read_capped;
 use crate::error::{Fetching, ProxyError};
+use crate::redact;
 
 /// Registries redirect once (to a CDN), sometimes twice; more is a loop or an attack.
 pub const MAX_REDIRECTS: usize = 5;
@@ -64,7 +65,8 @@ impl Session {
             let url = match Url::parse(text) {
                 Ok(url) => url,
                 Err(e) => {
-                    last = ProxyError::BadUpstream(format!("foreign layer URL {text:?}: {e}"));
+                    let shown = redact::text(text);
+                    last = ProxyError::BadUpstream(format!("foreign layer URL {shown:?}: {e}"));
                     continue;
                 }
             };
@@ -163,19 +165,24 @@ pub(super) fn is_answer(status: StatusCode) -> bool {
 }
 
 /// The next hop: `Location` resolved against the current URL; https→http is refused.
+/// Error texts quote the target redacted: a CDN's `Location` is a signed URL.
 fn redirect_target(current: &Url, headers: &HeaderMap) -> Result<Url, ProxyError> {
     let location = headers
         .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
         .ok_or_else(|| ProxyError::BadUpstream("a redirect without a Location header".into()))?;
+    // UTF-8, not only visible ASCII: CDNs send raw UTF-8 paths, which the URL parser encodes.
+    let location = std::str::from_utf8(location.as_bytes()).map_err(|_| {
+        ProxyError::BadUpstream("a redirect whose Location header is not UTF-8 text".into())
+    })?;
     let next = current.join(location).map_err(|e| {
-        ProxyError::BadUpstream(format!("redirect to an invalid URL {location:?}: {e}"))
+        let shown = redact::text(location);
+        ProxyError::BadUpstream(format!("redirect to an invalid URL {shown:?}: {e}"))
     })?;
     if current.scheme() == "https" && next.scheme() != "https" {
         return Err(ProxyError::BadUpstream(format!(
             "refused a redirect from https to {}: {}",
             next.scheme(),
-            crate::trace::redact_url(&next)
+            redact::url(&next)
         )));
     }
     Ok(next)

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use lading_shared::manifest::EntryKind;
 use lading_shared::{Digest, ImageManifest, Manifest, Reference};
 
+use super::access::ContentScope;
 use super::{RawManifest, Session};
 use crate::error::ProxyError;
 
@@ -13,13 +14,25 @@ use crate::error::ProxyError;
 const MAX_INDEX_DEPTH: usize = 4;
 
 /// One image manifest, reached from the reference a person gave.
+///
+/// It is also the proof of access the layer caches ask for: only [`Session::resolve_image`]
+/// makes one (`scope` is private), and only after the registry answered this request's own
+/// manifest requests with success.
 #[derive(Debug, Clone)]
 pub struct ResolvedImage {
     pub repository: String,
+    scope: ContentScope,
     /// Digest of the image manifest (a platform's, when the reference names an index).
     pub digest: Digest,
     pub raw: Arc<RawManifest>,
     pub manifest: ImageManifest,
+}
+
+impl ResolvedImage {
+    /// Where its content came from and who reached it: the key of every cache of it.
+    pub fn scope(&self) -> &ContentScope {
+        &self.scope
+    }
 }
 
 impl Session {
@@ -46,6 +59,7 @@ impl Session {
                 Manifest::Image(manifest) => {
                     return Ok(ResolvedImage {
                         repository: repository.clone(),
+                        scope: self.content_scope(repository),
                         digest,
                         raw,
                         manifest,

@@ -1,9 +1,10 @@
 //! Manifests: HEAD for the digest, cached bytes when the digest is known, else GET.
 //!
 //! Docker Hub counts manifest GETs against the anonymous pull limit but not HEADs, so a tag
-//! is resolved with HEAD and its bytes served from cache when this proxy has seen that
-//! digest. The HEAD also proves this person may read the repository before cached bytes
-//! are handed out.
+//! is resolved with HEAD and its bytes served from cache when the same identity has read that
+//! digest from the same repository before (the cache is keyed by `access::ContentScope`). The
+//! HEAD, made with this request's credentials, also proves this person may read the
+//! repository now, before cached bytes are handed out.
 
 use std::sync::Arc;
 
@@ -46,11 +47,8 @@ impl Session {
                 .and_then(|d| Digest::parse(&d).ok())
                 .or(requested.clone());
             if let Some(digest) = digest {
-                let key = (
-                    self.registry.clone(),
-                    repository.to_string(),
-                    digest.clone(),
-                );
+                // This request's own HEAD just succeeded: it may read the repository.
+                let key = (self.content_scope(repository), digest.clone());
                 if let Some(cached) = self.upstream.manifests.get(&key).await {
                     return Ok((cached, digest));
                 }
@@ -99,11 +97,7 @@ impl Session {
             content_type,
             header_digest,
         });
-        let key = (
-            self.registry.clone(),
-            repository.to_string(),
-            digest.clone(),
-        );
+        let key = (self.content_scope(repository), digest.clone());
         self.upstream.manifests.insert(key, raw.clone()).await;
         Ok((raw, digest))
     }

@@ -5,6 +5,7 @@
 //! (challenges, tokens, the 401 retry), and one file per API family (`manifests`, `blobs`,
 //! `tags`).
 
+pub mod access;
 pub mod auth;
 pub mod blobs;
 pub mod body;
@@ -22,6 +23,8 @@ use std::time::Duration;
 
 use lading_shared::Digest;
 use url::Url;
+
+use access::ContentScope;
 
 use crate::error::ProxyError;
 use crate::guard::Guard;
@@ -53,9 +56,10 @@ pub struct Upstream {
     pub guard: Guard,
     pub challenges: moka::future::Cache<String, Challenge>,
     pub tokens: TokenCache,
-    /// Keyed by (registry, repository, digest); hit only after the session proved access.
-    pub manifests: moka::future::Cache<(String, String, Digest), Arc<RawManifest>>,
-    /// Layer listings by layer digest (see `crate::layers::cache`).
+    /// Keyed by scope and digest (see `access`); hit only after this request's own HEAD of
+    /// the manifest succeeded.
+    pub manifests: ManifestCache,
+    /// Layer listings by scope and layer digest (see `crate::layers::cache`).
     pub listings: crate::layers::cache::ListingCache,
     pub docker_config: Option<DockerConfig>,
     /// Size and time limits (see `crate::limits`).
@@ -81,7 +85,7 @@ impl Upstream {
             challenges: challenge_cache(),
             tokens: TokenCache::default(),
             manifests: manifest_cache(),
-            listings: crate::layers::cache::new(),
+            listings: crate::layers::cache::ListingCache::new(),
             docker_config,
             limits,
             salt,
@@ -97,8 +101,11 @@ fn challenge_cache() -> moka::future::Cache<String, Challenge> {
         .build()
 }
 
-/// Manifests by (registry, repository, digest), bounded by their bytes.
-fn manifest_cache() -> moka::future::Cache<(String, String, Digest), Arc<RawManifest>> {
+/// Manifests by the scope that read them and their digest.
+pub type ManifestCache = moka::future::Cache<(ContentScope, Digest), Arc<RawManifest>>;
+
+/// Manifests by scope and digest, bounded by their bytes.
+fn manifest_cache() -> ManifestCache {
     moka::future::Cache::builder()
         .weigher(|_, m: &Arc<RawManifest>| m.bytes.len().try_into().unwrap_or(u32::MAX))
         .max_capacity(MANIFEST_CACHE_BYTES)
@@ -193,11 +200,12 @@ mod tests {
                 content_type: None,
                 header_digest: None,
             });
-            let key = (
-                "r".to_string(),
-                "a".to_string(),
-                Digest::sha256(&i.to_be_bytes()),
-            );
+            let scope = ContentScope {
+                registry: "r".to_string(),
+                repository: "a".to_string(),
+                identity: access::Identity::Anonymous,
+            };
+            let key = (scope, Digest::sha256(&i.to_be_bytes()));
             cache.insert(key, raw).await;
         }
         cache.run_pending_tasks().await;

@@ -181,6 +181,15 @@ fn ranged(
     let size = known_size(descriptor);
     let (served, total, skip) = if response.status() == StatusCode::PARTIAL_CONTENT {
         let (served, total) = content_range(response.headers(), &range)?;
+        if let (Some(total), Some(size)) = (total, size)
+            && total != size
+        {
+            return Err(ProxyError::Integrity {
+                what: format!("the length of blob {}", descriptor.digest),
+                expected: format!("{size} bytes"),
+                actual: format!("{total} bytes (Content-Range)"),
+            });
+        }
         (served, total.or(size), 0)
     } else {
         // The server ignored Range and sends the whole blob: skip and cut it here.
@@ -201,7 +210,9 @@ fn ranged(
     })
 }
 
-/// Checks a 206's `Content-Range: bytes a-b/total` against the range asked for.
+/// Checks a 206's `Content-Range: bytes a-b/total` against the range asked for. Numbers are
+/// digits only and must fit in 64 bits; nothing is computed from them until they are known
+/// to lie inside `asked`, so absurd values from a hostile server are an error, not a wrap.
 fn content_range(
     headers: &HeaderMap,
     asked: &Range<u64>,
@@ -211,16 +222,21 @@ fn content_range(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let bad = || ProxyError::BadUpstream(format!("206 with an unusable Content-Range {text:?}"));
+    let number = |s: &str| -> Option<u64> {
+        let s = s.trim();
+        let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        s.parse().ok().filter(|_| digits)
+    };
     let (span, total) = text
         .strip_prefix("bytes ")
         .and_then(|rest| rest.split_once('/'))
         .ok_or_else(bad)?;
     let (first, last) = span.split_once('-').ok_or_else(bad)?;
-    let first: u64 = first.trim().parse().map_err(|_| bad())?;
-    let last: u64 = last.trim().parse().map_err(|_| bad())?;
+    let first = number(first).ok_or_else(bad)?;
+    let last = number(last).ok_or_else(bad)?;
     let total = match total.trim() {
         "*" => None,
-        t => Some(t.parse::<u64>().map_err(|_| bad())?),
+        t => Some(number(t).ok_or_else(bad)?),
     };
     // The end may be clamped to the blob's end; anything else is not what was asked.
     if first != asked.start || last < first || last >= asked.end {
@@ -230,7 +246,15 @@ fn content_range(
             asked.end - 1
         )));
     }
-    Ok((first..last + 1, total))
+    // `last < asked.end`, so `last + 1` cannot overflow.
+    let end = last + 1;
+    // A total must hold the bytes sent, and a shorter answer is only a clamp to that total.
+    if let Some(total) = total
+        && (total < end || (end < asked.end && end != total))
+    {
+        return Err(bad());
+    }
+    Ok((first..end, total))
 }
 
 /// The response body with network failures typed.
@@ -273,6 +297,24 @@ mod tests {
             "bytes 10-25/100",
             "items 10-19/100",
             "bytes x-y/1",
+            // Absurd numbers: past 64 bits, signs, a total smaller than the bytes sent.
+            "bytes 10-18446744073709551615/100",
+            "bytes 10-18446744073709551616/100",
+            "bytes 18446744073709551615-18446744073709551615/*",
+            "bytes 10-19/18446744073709551616",
+            "bytes 10-19/99999999999999999999999999",
+            "bytes +10-19/100",
+            "bytes 10-+19/100",
+            "bytes 10-19/+100",
+            "bytes 10-19/-1",
+            "bytes 10-19/15",
+            "bytes 10-19/0",
+            // Cut short without the total saying the blob ends there.
+            "bytes 10-14/100",
+            "bytes 10-14/",
+            "bytes -/100",
+            "bytes 10-/100",
+            "bytes 19-10/100",
         ] {
             assert!(content_range(&header(bad), &asked).is_err(), "{bad}");
         }

@@ -3,12 +3,15 @@
 //! Many registries ignore `n` or send short pages, so only `Link` decides whether there is
 //! more. Links may be relative; they must stay on the registry's host.
 
+mod sort;
+
 use std::collections::HashSet;
 
 use reqwest::Method;
 use reqwest::header::{HeaderMap, LINK};
-use serde::Deserialize;
 use url::Url;
+
+pub use sort::{MAX_SAMPLE_CHARS, MAX_SKIPPED_SAMPLES, MAX_TAG_CHARS, SortedTags};
 
 use super::Session;
 use super::blobs::same_origin;
@@ -20,22 +23,16 @@ pub const TAGS_PAGE_SIZE: u32 = 1000;
 /// Pages followed (a registry paging 1 tag at a time must not make us loop for ever); the
 /// default of `Limits::tag_pages`.
 pub const MAX_TAG_PAGES: u32 = 1000;
-/// Tags kept over all pages (the answer holds them all); the default of `Limits::tags`.
+/// Entries accepted over all pages, tags or junk (the answer holds every tag); the default
+/// of `Limits::tags`.
 pub const MAX_TAGS: usize = 200_000;
 /// One page's body, read whole before parsing.
 pub const MAX_TAGS_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
-/// All entries of all pages, as JSON values (junk such as `null` is sorted out by the caller).
+/// The tags of all pages, sorted out as they were read ([`SortedTags`]).
 pub struct TagPages {
-    pub entries: Vec<serde_json::Value>,
+    pub sorted: SortedTags,
     pub pages: u32,
-}
-
-#[derive(Deserialize)]
-struct Page {
-    /// Distribution sends `"tags": null` once every tag is deleted.
-    #[serde(default)]
-    tags: Option<Vec<serde_json::Value>>,
 }
 
 impl Session {
@@ -46,7 +43,7 @@ impl Session {
             .append_pair("n", &TAGS_PAGE_SIZE.to_string());
         let mut seen = HashSet::new();
         let mut result = TagPages {
-            entries: Vec::new(),
+            sorted: SortedTags::default(),
             pages: 0,
         };
         loop {
@@ -73,20 +70,20 @@ impl Session {
             }
             let next = next_link(response.headers(), &url)?;
             let body = read_capped(response, MAX_TAGS_PAGE_BYTES, "tag list page").await?;
-            let page: Page = serde_json::from_slice(&body).map_err(|e| {
+            let read = result.sorted.read_page(&body, limits.tags);
+            if result.sorted.over_limit {
+                return Err(ProxyError::TooMany {
+                    what: "tags in the tag list".into(),
+                    limit: limits.tags as u64,
+                });
+            }
+            read.map_err(|e| {
                 ProxyError::BadUpstream(format!(
                     "{}'s tag list is not the expected JSON: {e}",
                     self.registry
                 ))
             })?;
             result.pages += 1;
-            result.entries.extend(page.tags.unwrap_or_default());
-            if result.entries.len() > limits.tags {
-                return Err(ProxyError::TooMany {
-                    what: "tags in the tag list".into(),
-                    limit: limits.tags as u64,
-                });
-            }
             match next {
                 Some(next) if same_origin(&next, &url) && is_api_path(&next) => url = next,
                 Some(next) if same_origin(&next, &url) => {
@@ -103,7 +100,10 @@ impl Session {
                         next.host_str().unwrap_or("?")
                     )));
                 }
-                None => return Ok(result),
+                None => {
+                    result.sorted.finish();
+                    return Ok(result);
+                }
             }
         }
     }

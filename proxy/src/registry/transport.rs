@@ -13,6 +13,7 @@ use super::Session;
 use crate::error::{Fetching, ProxyError};
 use crate::guard::{Guard, GuardError};
 use crate::limits::Limits;
+use crate::redact;
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest wait for the next bytes of a response (blobs included).
@@ -141,7 +142,17 @@ pub fn network_error(url: &Url, error: &reqwest::Error) -> ProxyError {
         reason = format!("{reason}: {e}");
         source = e.source();
     }
-    ProxyError::Unreachable { host, reason }
+    ProxyError::Unreachable {
+        host,
+        reason: redacted_reason(reason, error.url().unwrap_or(url)),
+    }
+}
+
+/// reqwest's message quotes the URL whole ("error sending request for url (…)"), signature
+/// and all: the URL is replaced by its redacted form (so the text still reads well), then
+/// the rest goes through [`redact::text`] for anything else that looks like a secret.
+fn redacted_reason(reason: String, url: &Url) -> String {
+    redact::text(&reason.replace(url.as_str(), &redact::url(url)))
 }
 
 /// Reads a body up to `limit` bytes; more is an error, never a silent truncation.

@@ -97,34 +97,93 @@ enum Requested {
     Unsatisfiable,
 }
 
-/// One `bytes=` range (`a-b`, `a-`, `-n`). Several ranges, other units, a malformed header
-/// or an unknown size are answered with the whole blob, as RFC 9110 §14.2 allows.
+/// What a client's `Range` header asks of a blob of `size` bytes, read as RFC 9110 §14.1.2
+/// says, with every number compared, never added to:
+/// - an end past the blob is clamped to its last byte (`bytes=0-18446744073709551615` is the
+///   whole blob, 206), and a suffix longer than the blob is the whole blob;
+/// - a start at or past the end (`bytes=18446744073709551615-`) or `-0` selects nothing:
+///   [`Requested::Unsatisfiable`], 416 with `bytes */SIZE`;
+/// - numbers too large for 64 bits saturate: they are past the end of any blob, so they
+///   fall under the two rules above rather than wrap around;
+/// - anything the grammar does not allow (`+5`, `0 - 9`, `9-0`, other units, junk) and
+///   several ranges (no `multipart/byteranges` here) are ignored, as §14.2 permits: the
+///   whole blob, 200. So is any range of a blob whose size is unknown (0 in the descriptor).
 fn requested_range(headers: &HeaderMap, size: u64) -> Requested {
-    let Some(spec) = headers
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().strip_prefix("bytes="))
-    else {
+    let Some(value) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
         return Requested::Whole;
     };
-    let Some((first, last)) = spec.split_once('-') else {
-        return Requested::Whole;
-    };
-    if size == 0 || spec.contains(',') {
-        return Requested::Whole;
+    match parse_range(value.trim()) {
+        Some(spec) if size > 0 => spec.against(size),
+        _ => Requested::Whole,
     }
-    let (first, last) = (first.trim(), last.trim());
-    let range = match (first.parse::<u64>(), last.parse::<u64>()) {
-        (Ok(a), Ok(b)) if a <= b => a..(b + 1).min(size),
-        (Ok(a), Err(_)) if last.is_empty() => a..size,
-        (Err(_), Ok(n)) if first.is_empty() && n > 0 => size.saturating_sub(n)..size,
-        (Err(_), Ok(0)) if first.is_empty() => return Requested::Unsatisfiable,
-        _ => return Requested::Whole,
+}
+
+/// One syntactically valid `range-spec`.
+#[derive(Debug, PartialEq)]
+enum RangeSpec {
+    /// `first-last` or `first-`.
+    Int { first: u64, last: Option<u64> },
+    /// `-length`.
+    Suffix(u64),
+}
+
+/// The one range of `bytes=…` (unit case-insensitive; empty list elements and OWS around
+/// them allowed, §5.6.1), or `None` when the header is to be ignored.
+fn parse_range(value: &str) -> Option<RangeSpec> {
+    let (unit, set) = value.split_once('=')?;
+    if !unit.eq_ignore_ascii_case("bytes") {
+        return None;
+    }
+    let mut specs = set
+        .split(',')
+        .map(|s| s.trim_matches([' ', '\t']))
+        .filter(|s| !s.is_empty());
+    let (Some(spec), None) = (specs.next(), specs.next()) else {
+        return None;
     };
-    if range.start >= size {
-        Requested::Unsatisfiable
-    } else {
-        Requested::Part(range)
+    let (first, last) = spec.split_once('-')?;
+    if first.is_empty() {
+        return Some(RangeSpec::Suffix(number(last)?));
+    }
+    let first = number(first)?;
+    let last = match last {
+        "" => None,
+        last => Some(number(last)?),
+    };
+    // §14.1.1: a last-pos below the first-pos makes the range invalid.
+    if last.is_some_and(|last| last < first) {
+        return None;
+    }
+    Some(RangeSpec::Int { first, last })
+}
+
+/// `1*DIGIT`, saturating at `u64::MAX`; `None` when it is not digits (`+5` and ` 5` are not,
+/// although Rust's `parse` takes the first).
+fn number(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Only digits: the one way `parse` fails is a number past u64::MAX.
+    Some(text.parse().unwrap_or(u64::MAX))
+}
+
+impl RangeSpec {
+    /// The bytes `start..end` of a blob of `size` (> 0) bytes this spec selects.
+    fn against(&self, size: u64) -> Requested {
+        match *self {
+            RangeSpec::Int { first, last } if first < size => {
+                let end = match last {
+                    // `last < size`, so `last + 1` cannot overflow.
+                    Some(last) if last < size => last + 1,
+                    _ => size,
+                };
+                Requested::Part(first..end)
+            }
+            RangeSpec::Suffix(length) if length > 0 => {
+                Requested::Part(size.saturating_sub(length)..size)
+            }
+            _ => Requested::Unsatisfiable,
+        }
     }
 }
 
@@ -152,7 +211,8 @@ fn blob_response(blob: BlobStream, digest: &Digest) -> Response {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }
     let status = match &blob.served {
-        Some(served) if blob.partial => {
+        // An empty range has no `first-last` to write (none is ever asked for here).
+        Some(served) if blob.partial && served.end > served.start => {
             let total = blob
                 .total
                 .map_or_else(|| "*".to_string(), |t| t.to_string());
@@ -177,23 +237,93 @@ mod tests {
 
     #[test]
     fn range_headers_as_rfc_9110_reads_them() {
-        let cases: [(&str, Requested); 10] = [
-            ("bytes=0-9", Requested::Part(0..10)),
-            ("bytes=90-", Requested::Part(90..100)),
-            ("bytes=-10", Requested::Part(90..100)),
-            ("bytes=-500", Requested::Part(0..100)),
-            ("bytes=95-200", Requested::Part(95..100)),
-            ("bytes=100-", Requested::Unsatisfiable),
-            ("bytes=-0", Requested::Unsatisfiable),
-            ("bytes=0-1,5-6", Requested::Whole),
-            ("items=0-9", Requested::Whole),
-            ("bytes=9-0", Requested::Whole),
-        ];
+        use Requested::{Part, Unsatisfiable as Unsat, Whole};
+        const MAX: &str = "18446744073709551615"; // u64::MAX
+        const PAST: &str = "18446744073709551616"; // u64::MAX + 1
+        const HUGE: &str = "99999999999999999999999999999999999999";
+        let cases: Vec<(String, Requested)> = [
+            ("bytes=0-9", Part(0..10)),
+            ("bytes=90-", Part(90..100)),
+            ("bytes=-10", Part(90..100)),
+            ("bytes=-500", Part(0..100)),
+            ("bytes=95-200", Part(95..100)),
+            ("bytes=99-99", Part(99..100)),
+            ("bytes=0-0", Part(0..1)),
+            ("bytes=100-", Unsat),
+            ("bytes=100-100", Unsat),
+            ("bytes=-0", Unsat),
+            ("bytes=-000", Unsat),
+            // Overflow: every spelling of a huge number.
+            ("bytes=0-MAX", Part(0..100)),
+            ("bytes=0-PAST", Part(0..100)),
+            ("bytes=0-HUGE", Part(0..100)),
+            ("bytes=50-HUGE", Part(50..100)),
+            ("bytes=MAX-", Unsat),
+            ("bytes=MAX-MAX", Unsat),
+            ("bytes=PAST-", Unsat),
+            ("bytes=HUGE-HUGE", Unsat),
+            ("bytes=-MAX", Part(0..100)),
+            ("bytes=-HUGE", Part(0..100)),
+            ("bytes=00000000000000000000000000000005-7", Part(5..8)),
+            // Case, whitespace and empty list elements the grammar allows.
+            ("BYTES=0-9", Part(0..10)),
+            ("Bytes=0-9", Part(0..10)),
+            (" bytes=0-9 ", Part(0..10)),
+            ("bytes= 0-9", Part(0..10)),
+            ("bytes=0-9 ,", Part(0..10)),
+            ("bytes=,0-9", Part(0..10)),
+            ("bytes=\t0-9", Part(0..10)),
+            // Ignored: invalid or several ranges.
+            ("bytes=0-1,5-6", Whole),
+            ("bytes=0-1, 200-300", Whole),
+            ("bytes=0-HUGE,0-HUGE", Whole),
+            ("items=0-9", Whole),
+            ("bytes =0-9", Whole),
+            ("bytes=9-0", Whole),
+            ("bytes=MAX-0", Whole),
+            ("bytes=0 - 9", Whole),
+            ("bytes=0- 9", Whole),
+            ("bytes=+0-9", Whole),
+            ("bytes=0-+9", Whole),
+            ("bytes=-+9", Whole),
+            ("bytes=--9", Whole),
+            ("bytes=-", Whole),
+            ("bytes=", Whole),
+            ("bytes=,", Whole),
+            ("bytes=0x10-20", Whole),
+            ("bytes=1e3-", Whole),
+            ("bytes=5", Whole),
+            ("bytes=0-9-", Whole),
+            ("bytes=١-٢", Whole),
+            ("bytes", Whole),
+            ("", Whole),
+        ]
+        .into_iter()
+        .map(|(v, want)| {
+            let v = v.replace("MAX", MAX).replace("PAST", PAST);
+            (v.replace("HUGE", HUGE), want)
+        })
+        .collect();
         for (value, want) in cases {
             let mut headers = HeaderMap::new();
-            headers.insert(header::RANGE, HeaderValue::from_static(value));
+            headers.insert(header::RANGE, HeaderValue::from_str(&value).unwrap());
             assert_eq!(requested_range(&headers, 100), want, "{value}");
         }
-        assert_eq!(requested_range(&HeaderMap::new(), 100), Requested::Whole);
+        assert_eq!(requested_range(&HeaderMap::new(), 100), Whole);
+        // A size of 0 is an unknown size: nothing to judge a range against.
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RANGE, HeaderValue::from_static("bytes=5-9"));
+        assert_eq!(requested_range(&headers, 0), Whole);
+        // The largest blob: the end clamps without overflow.
+        headers.insert(
+            header::RANGE,
+            HeaderValue::from_str(&format!("bytes=0-{MAX}")).unwrap(),
+        );
+        assert_eq!(requested_range(&headers, u64::MAX), Part(0..u64::MAX));
+        headers.insert(
+            header::RANGE,
+            HeaderValue::from_str(&format!("bytes=-{MAX}")).unwrap(),
+        );
+        assert_eq!(requested_range(&headers, u64::MAX), Part(0..u64::MAX));
     }
 }

@@ -24,10 +24,12 @@ use crate::layers::image::{
     open_layer, read_listing, sniff,
 };
 use crate::layers::listing::Listing;
+use crate::layers::merged::merge_memory;
 use crate::layers::source::{ByteStream, Progress};
 use crate::layers::{file, ndjson};
 use crate::registry::Session;
 use crate::registry::credentials::Credentials;
+use crate::registry::image::ResolvedImage;
 use crate::trace::Trace;
 
 /// Largest preview answered as JSON (base64 grows it by a third).
@@ -50,7 +52,7 @@ pub async fn list_layer(
     let index = layer_index(&image, &digest).map_err(fail)?;
     let descriptor = image.manifest.layers[index].clone();
     let (events, lines) = ndjson::channel();
-    match state.upstream.listings.get(&digest).await {
+    match state.upstream.listings.get(&image, &digest).await {
         Some(listing) => {
             tokio::spawn(send_cached(events, descriptor, listing, trace));
         }
@@ -58,7 +60,8 @@ pub async fn list_layer(
             let body = open_layer(&session, &image.repository, &descriptor)
                 .await
                 .map_err(fail)?;
-            tokio::spawn(stream_layer(session, descriptor, body, events, trace));
+            let layer = Layer { image, descriptor };
+            tokio::spawn(stream_layer(session, layer, body, events, trace));
         }
     }
     Ok(ndjson::response(lines))
@@ -70,19 +73,32 @@ async fn send_cached(
     listing: Arc<Listing>,
     trace: Trace,
 ) {
+    // Told as a read of the whole layer: the answer must not tell whether it was cached.
     let start = ListingEvent::Start {
-        layers: vec![layer_info(&descriptor, Some(&listing))],
-        total_bytes: 0,
+        layers: vec![layer_info(&descriptor, Some(listing.compression))],
+        total_bytes: descriptor.size,
     };
-    if events.send(start).await.is_err() || !ndjson::send_entries(&events, &listing.entries).await {
+    let progress = ListingEvent::Progress {
+        read_bytes: descriptor.size,
+    };
+    if events.send(start).await.is_err()
+        || events.send(progress).await.is_err()
+        || !ndjson::send_entries(&events, &listing.entries).await
+    {
         return;
     }
     let _ = events.send(done(&[listing], None, trace)).await;
 }
 
+/// A layer of a resolved image (the image is the cache's proof of access).
+struct Layer {
+    image: ResolvedImage,
+    descriptor: Descriptor,
+}
+
 async fn stream_layer(
     session: Session,
-    descriptor: Descriptor,
+    Layer { image, descriptor }: Layer,
     body: ByteStream,
     events: mpsc::Sender<ListingEvent>,
     trace: Trace,
@@ -116,12 +132,10 @@ async fn stream_layer(
     .await;
     let last = match listed {
         Ok(listing) => {
-            if listing.verified {
-                let cache = &session.upstream.listings;
-                cache
-                    .insert(descriptor.digest.clone(), listing.clone())
-                    .await;
-            }
+            let cache = &session.upstream.listings;
+            cache
+                .insert(&image, &descriptor.digest, listing.clone())
+                .await;
             done(&[listing], None, trace)
         }
         Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges())),
@@ -145,13 +159,19 @@ pub async fn list_merged(
     tokio::spawn(async move {
         let last = match all_listings(&session, &image, Some(&events)).await {
             Ok(listings) => {
-                let layers: Vec<Vec<Entry>> = listings.iter().map(|l| l.entries.clone()).collect();
-                let merged = merge_layers(&layers, true);
-                drop(layers);
-                if !ndjson::send_entries(&events, &merged).await {
-                    return;
+                // Over the listings as held: rows, copied into entries a batch at a time.
+                let layers: Vec<&[Entry]> = listings.iter().map(|l| l.entries.as_slice()).collect();
+                let merged =
+                    merge_memory(&layers).map(|memory| (memory, merge_layers(&layers, true)));
+                match merged {
+                    Ok((_memory, rows)) => {
+                        if !ndjson::send_rows(&events, &layers, &rows).await {
+                            return;
+                        }
+                        done(&listings, Some(rows.len()), trace)
+                    }
+                    Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges())),
                 }
-                done(&listings, Some(merged.len()), trace)
             }
             Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges())),
         };
@@ -202,7 +222,7 @@ async fn serve_file(
             let digest = parse_digest(raw)?;
             let layer = layer_index(&image, &digest)?;
             let descriptor = &image.manifest.layers[layer];
-            let listing = listing_of(&session, &image.repository, descriptor, None).await?;
+            let listing = listing_of(&session, &image, descriptor, None).await?;
             let located = locate_in_layer(&listing, layer, &path)?;
             let data = data_entry(&listing, &located, &[])?;
             (located, data)
@@ -222,8 +242,7 @@ async fn serve_file(
         None => size,
     };
     let (listing, index) = (&data.listing, data.index);
-    let body =
-        file::read_data(&session, &image.repository, descriptor, listing, index, len).await?;
+    let body = file::read_data(&session, &image, descriptor, listing, index, len).await?;
     let Some(_) = query.preview else {
         return Ok(download(&located.entry.path, size, body.chunks));
     };

@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use lading_shared::api::{SkippedTag, TagsQuery, TagsResponse};
-use lading_shared::reference::{Repository, is_valid_tag};
+use lading_shared::api::{TagsQuery, TagsResponse};
+use lading_shared::reference::Repository;
 
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
@@ -30,11 +30,12 @@ pub async fn list_tags(
         )
         .await?;
         let pages = session.list_tags(&repository.repository).await?;
-        let (tags, skipped) = sort_out(pages.entries);
+        let sorted = pages.sorted;
         Ok::<_, ProxyError>(TagsResponse {
             repository,
-            tags,
-            skipped,
+            tags: sorted.tags,
+            skipped: sorted.skipped,
+            skipped_count: sorted.skipped_count,
             pages: pages.pages,
             trace: Vec::new(),
         })
@@ -49,38 +50,5 @@ pub async fn list_tags(
             error,
             trace: trace.exchanges(),
         }),
-    }
-}
-
-/// Keeps valid, first-seen tags; everything else is reported, not silently dropped.
-fn sort_out(entries: Vec<serde_json::Value>) -> (Vec<String>, Vec<SkippedTag>) {
-    let mut seen = std::collections::HashSet::new();
-    let mut tags = Vec::new();
-    let mut skipped = Vec::new();
-    for entry in entries {
-        let skip = |reason: &str| SkippedTag {
-            value: entry.to_string(),
-            reason: reason.to_string(),
-        };
-        match entry.as_str() {
-            None => skipped.push(skip("not a string")),
-            Some(tag) if !is_valid_tag(tag) => skipped.push(skip("not a valid tag name")),
-            Some(tag) if !seen.insert(tag.to_string()) => skipped.push(skip("listed twice")),
-            Some(tag) => tags.push(tag.to_string()),
-        }
-    }
-    (tags, skipped)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn junk_entries_are_reported() {
-        let entries = serde_json::json!(["v1", null, "sha256:abc", "v1", 7, "latest"]);
-        let (tags, skipped) = sort_out(entries.as_array().unwrap().clone());
-        assert_eq!(tags, ["v1", "latest"]);
-        assert_eq!(skipped.len(), 4);
     }
 }
