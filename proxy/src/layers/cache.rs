@@ -17,8 +17,11 @@ use crate::error::ProxyError;
 use crate::registry::access::ContentScope;
 use crate::registry::image::ResolvedImage;
 
-/// Total approximate heap the cached listings may take (about a million entries).
-pub const LISTING_CACHE_BYTES: u64 = 256 * 1024 * 1024;
+/// Heap the cached listings may take ([`Listing::weight`], about 500,000 entries). Cached
+/// listings hold their share of the listing budget (`layers::budget`), so this leaves the rest
+/// of it (at least one listing at the per-layer cap) to listings being read: a cache as large
+/// as the budget would refuse every new read, and nothing would ever be inserted to evict it.
+pub const LISTING_CACHE_BYTES: u64 = 128 * 1024 * 1024;
 
 type Key = (ContentScope, Digest);
 

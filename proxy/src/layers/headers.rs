@@ -9,7 +9,7 @@
 //! every header, with a delta of 0 too). So the first 512 bytes read after a seek are a header,
 //! in step with the crate's own parse by construction; the guard reads its type and size with
 //! the crate's `Header` and fails the read before an oversized body is read. The tests in
-//! `layers::tests` pin that behaviour of the crate.
+//! `headers_tests.rs` pin that behaviour of the crate.
 
 use std::io::{self, BufRead, Read, Seek, SeekFrom};
 use std::sync::{Arc, Mutex};
@@ -28,6 +28,9 @@ pub const MAX_PAX_HEADER_BYTES: u64 = 1024 * 1024;
 /// `./` prefix, a trailing `/` and the NUL GNU tar ends it with. A longer one can only name a
 /// path past that cap, which the listing refuses anyway.
 pub const MAX_LONG_NAME_BYTES: u64 = MAX_PATH_BYTES as u64 + 512;
+/// The blocks an old-style GNU sparse entry may chain after its header (21 regions each; the
+/// `tar` crate keeps two records per region): 43,000 holes and data runs, ~3 MiB of records.
+pub const MAX_SPARSE_MAP_BYTES: u64 = 1024 * 1024;
 
 const BLOCK: usize = 512;
 
@@ -38,6 +41,9 @@ pub struct HeaderGuard<R> {
     position: u64,
     /// A header is due: the bytes of it read so far.
     header: Option<Vec<u8>>,
+    /// Since the last header: the bytes the `tar` crate may still read before it seeks (an
+    /// extension's body, or a sparse entry's map), and where that header was.
+    allowed: Option<(u64, u64)>,
     state: Arc<Mutex<SourceState>>,
 }
 
@@ -47,6 +53,7 @@ impl<R: BufRead> HeaderGuard<R> {
             inner,
             position: 0,
             header: None,
+            allowed: None,
             state,
         }
     }
@@ -77,11 +84,37 @@ impl<R: BufRead> HeaderGuard<R> {
         Ok(())
     }
 
-    /// A whole header has been read: refuses it if it announces an oversized extension.
+    /// A whole header has been read: refuses it if it announces an oversized extension, else
+    /// notes what may be read after it.
     fn check(&mut self, block: &[u8]) -> io::Result<()> {
-        let Some(error) = oversized(block, self.position - BLOCK as u64) else {
-            return Ok(());
-        };
+        let offset = self.position - BLOCK as u64;
+        match oversized(block, offset) {
+            Ok(allowed) => {
+                self.allowed = Some((allowed, offset));
+                Ok(())
+            }
+            Err(error) => self.fail(error),
+        }
+    }
+
+    /// Bytes read since the last header, past what it allows.
+    fn count(&mut self, n: usize) -> io::Result<()> {
+        let (allowed, offset) = self.allowed.unwrap_or((0, self.position));
+        match allowed.checked_sub(n as u64) {
+            Some(left) => {
+                self.allowed = Some((left, offset));
+                Ok(())
+            }
+            None => self.fail(ProxyError::TooLarge {
+                what: format!(
+                    "the sparse map (GNU extension blocks) of the tar entry at byte {offset}"
+                ),
+                limit: MAX_SPARSE_MAP_BYTES,
+            }),
+        }
+    }
+
+    fn fail(&mut self, error: ProxyError) -> io::Result<()> {
         let message = error.to_string();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.failure.get_or_insert(error);
@@ -89,8 +122,9 @@ impl<R: BufRead> HeaderGuard<R> {
     }
 }
 
-/// The limit a header at `offset` breaks, if it is an extension header larger than its cap.
-fn oversized(block: &[u8], offset: u64) -> Option<ProxyError> {
+/// What may be read after a header at `offset` before the next seek: an extension's body, or
+/// (any other header) a sparse map; the limit it breaks if it is an oversized extension.
+fn oversized(block: &[u8], offset: u64) -> Result<u64, ProxyError> {
     let header = Header::from_byte_slice(block);
     let kind = header.entry_type();
     let (what, limit) = if kind.is_pax_local_extensions() || kind.is_pax_global_extensions() {
@@ -100,14 +134,17 @@ fn oversized(block: &[u8], offset: u64) -> Option<ProxyError> {
     } else if kind.is_gnu_longlink() {
         ("GNU long link target", MAX_LONG_NAME_BYTES)
     } else {
-        return None;
+        return Ok(MAX_SPARSE_MAP_BYTES);
     };
-    // A size that does not parse is the `tar` crate's error to report.
-    let size = header.entry_size().ok()?;
-    (size > limit).then(|| ProxyError::TooLarge {
-        what: format!("the {what} at byte {offset} of the layer's tar ({size} bytes)"),
-        limit,
-    })
+    // A size that does not parse is the `tar` crate's error to report (it reads nothing).
+    let size = header.entry_size().unwrap_or(0);
+    if size > limit {
+        return Err(ProxyError::TooLarge {
+            what: format!("the {what} at byte {offset} of the layer's tar ({size} bytes)"),
+            limit,
+        });
+    }
+    Ok(size)
 }
 
 impl<R: BufRead> Read for HeaderGuard<R> {
@@ -118,6 +155,7 @@ impl<R: BufRead> Read for HeaderGuard<R> {
         let Some(mut header) = self.header.take() else {
             let n = self.inner.read(buf)?;
             self.position += n as u64;
+            self.count(n)?;
             return Ok(n);
         };
         // Only the header's own bytes: its body must not be read before it is checked.
@@ -151,7 +189,7 @@ impl<R: BufRead> Seek for HeaderGuard<R> {
         })?;
         self.skip(delta)?;
         // The tar crate reads a header after every skip; headers start on block boundaries.
-        if self.position % BLOCK as u64 != 0 {
+        if !self.position.is_multiple_of(BLOCK as u64) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "the tar's next header is not on a 512-byte boundary",

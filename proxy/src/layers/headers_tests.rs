@@ -210,3 +210,43 @@ fn listings_past_the_layer_cap_or_the_budget_stop() {
     );
     assert_eq!(budget.used(), 0);
 }
+
+/// A GNU sparse entry of `blocks` extension blocks, each of 21 empty regions.
+fn sparse_tar(blocks: usize) -> Vec<u8> {
+    fn octal(value: u64) -> [u8; 12] {
+        let mut field = [0u8; 12];
+        field[..11].copy_from_slice(format!("{value:011o}").as_bytes());
+        field
+    }
+    let regions = (blocks * 21) as u64;
+    let mut h = Header::new_gnu();
+    h.set_entry_type(EntryType::GNUSparse);
+    h.set_path("sparse").unwrap();
+    h.set_size(0);
+    h.set_mode(0o644);
+    let gnu = h.as_gnu_mut().unwrap();
+    gnu.isextended[0] = 1;
+    gnu.realsize = octal(regions);
+    h.set_cksum();
+    let mut tar = h.as_bytes().to_vec();
+    for block in 0..blocks {
+        let mut ext = [0u8; 512];
+        for region in 0..21 {
+            let offset = (block * 21 + region + 1) as u64;
+            ext[region * 24..region * 24 + 12].copy_from_slice(&octal(offset));
+            ext[region * 24 + 12..region * 24 + 24].copy_from_slice(&octal(0));
+        }
+        ext[504] = u8::from(block + 1 < blocks);
+        tar.extend_from_slice(&ext);
+    }
+    tar.extend_from_slice(&[0u8; 1024]);
+    tar
+}
+
+#[test]
+fn a_sparse_map_past_its_cap_is_refused_as_it_is_read() {
+    let listing = list_tar(sparse_tar(10)).unwrap();
+    assert_eq!(listing.entries[0].path, "/sparse");
+    let blocks = (super::MAX_SPARSE_MAP_BYTES / 512 + 1) as usize;
+    too_large(list_tar(sparse_tar(blocks)), "sparse map");
+}

@@ -25,8 +25,9 @@ use crate::error::ProxyError;
 pub const MAX_UNCOMPRESSED_BYTES: u64 = 16 * 1024 * 1024 * 1024;
 /// Tar entries one layer may hold (a listing keeps every entry in memory).
 pub const MAX_ENTRIES: usize = 2_000_000;
-/// Heap one layer's listing may hold (entries, names, offsets, checkpoints): about 500,000
-/// entries of ordinary names, or 14,000 whose every name is as long as the caps allow.
+/// Heap one layer's entries may hold (the entries, their names and offsets): about 400,000
+/// entries of ordinary names (a large real layer has 100,000–200,000), or 11,000 whose every
+/// name is as long as the caps allow. Checkpoint windows come on top (at most 32 MiB).
 pub const MAX_LISTING_BYTES: u64 = 96 * 1024 * 1024;
 /// What reading a layer holds besides its listing, charged to the budget while it reads: the
 /// decompressor's and tar reader's buffers (~1 MiB), the chunks in flight from the download

@@ -12,9 +12,24 @@
 //! | token response | 1 MiB (`MAX_TOKEN_BODY`) | `registry::auth` | `TooLarge` |
 //! | tag list page | 8 MiB (`MAX_TAGS_PAGE_BYTES`) | `registry::tags` | `TooLarge` |
 //! | tag list pages | 1000 (`MAX_TAG_PAGES`) | `registry::tags` | `TooMany` |
-//! | tags in all pages | 200,000 (`MAX_TAGS`) | `registry::tags` | `TooMany` |
+//! | tags in all pages | 200,000 entries, junk included (`MAX_TAGS`) | `registry::tags` | `TooMany` |
+//! | one tag | 128 chars (`MAX_TAG_CHARS`, the spec's grammar) | `registry::tags` | skipped |
+//! | skipped tag entries echoed | 20 samples of 64 chars (`MAX_SKIPPED_SAMPLES`, `MAX_SAMPLE_CHARS`) | `registry::tags` | counted only |
 //! | redirect hops | 5 (`MAX_REDIRECTS`) | `registry::blobs` | `TooMany` |
 //! | entries per layer | 2,000,000 (`MAX_ENTRIES`) | `layers::listing` | `TooMany` |
+//! | path in a layer | 4096 B (`MAX_PATH_BYTES`, `PATH_MAX`) | `layers::entry` | `TooLarge` |
+//! | link target | 4096 B (`MAX_LINK_BYTES`) | `layers::entry` | `TooLarge` |
+//! | user or group name | 256 B (`MAX_OWNER_NAME_BYTES`) | `layers::entry` | `TooLarge` |
+//! | PAX header body | 1 MiB (`MAX_PAX_HEADER_BYTES`, as Go's `archive/tar`), before it is read | `layers::headers` | `TooLarge` |
+//! | GNU long name or link | 4608 B (`MAX_LONG_NAME_BYTES`), before it is read | `layers::headers` | `TooLarge` |
+//! | one layer's listing | 96 MiB of heap (`MAX_LISTING_BYTES`) | `layers::listing` | `TooLarge` |
+//! | all listings (read, cached, merged) | 256 MiB (`LISTING_MEMORY_BYTES`) | `layers::budget` | 429 `Throttled`, `Retry-After: 5` |
+//! | listing cache | 128 MiB of the above (`LISTING_CACHE_BYTES`) | `layers::cache` | evicted |
+//! | zstd window | 16 MiB (`MAX_WINDOW_LOG`) | `layers::zstd` | `BadUpstream` |
+//! | one NDJSON batch | 500 entries or 64 KiB (`BATCH_ENTRIES`, `BATCH_BYTES`) | `layers::listing`, `layers::ndjson` | split |
+//! | layers per merged view | 128, repeats counted (`MAX_MERGED_LAYERS`) | `layers::merged` | `TooMany` |
+//! | entries in a merged view | 2,000,000 (`MAX_MERGED_ROWS`) | `layers::merged` | `TooMany` |
+//! | malloc arenas | 2 (`MALLOC_ARENAS`, unless `MALLOC_ARENA_MAX` is set) | [`memory`] | — |
 //! | uncompressed layer | 16 GiB (`MAX_UNCOMPRESSED_BYTES`) | `layers::decode` | `TooLarge` |
 //! | expansion ratio | 100:1 past 1 GiB (`BOMB_RATIO`, `BOMB_THRESHOLD`) | `layers::decode` | `TooLarge` |
 //! | file preview | 1 MiB (`MAX_PREVIEW_BYTES`) | `routes::layer` | cut, `truncated: true` |
@@ -32,7 +47,8 @@
 //! | download form body | 16 KiB, 10 s (`MAX_FORM_BYTES`, `FORM_READ_TIMEOUT`) | `extract` | 400 `BadRequest` |
 //!
 //! Caches are bounded too: challenges and tokens by entries, manifests and listings by weight
-//! (see `registry::Upstream`), per-client state by entries ([`client`]).
+//! (see `registry::Upstream`), per-client state by entries ([`client`]). The RSS ceiling these
+//! make, 512 MiB whatever hostile registries send, is measured in `tests/attacks/memory.rs`.
 
 pub mod client;
 pub mod memory;

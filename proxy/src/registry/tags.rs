@@ -17,6 +17,7 @@ use super::Session;
 use super::blobs::same_origin;
 use super::transport::read_capped;
 use crate::error::{Fetching, ProxyError};
+use crate::layers::budget::{LISTING_MEMORY, Reservation};
 
 /// Asked for per page (a hint; many registries ignore it).
 pub const TAGS_PAGE_SIZE: u32 = 1000;
@@ -29,10 +30,12 @@ pub const MAX_TAGS: usize = 200_000;
 /// One page's body, read whole before parsing.
 pub const MAX_TAGS_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
-/// The tags of all pages, sorted out as they were read ([`SortedTags`]).
+/// The tags of all pages, sorted out as they were read ([`SortedTags`]), and the share of the
+/// memory budget they hold (with their JSON answer) until the answer is sent.
 pub struct TagPages {
     pub sorted: SortedTags,
     pub pages: u32,
+    pub memory: Reservation,
 }
 
 impl Session {
@@ -45,6 +48,7 @@ impl Session {
         let mut result = TagPages {
             sorted: SortedTags::default(),
             pages: 0,
+            memory: Reservation::new(&LISTING_MEMORY),
         };
         loop {
             if !seen.insert(url.to_string()) {
@@ -84,6 +88,7 @@ impl Session {
                 ))
             })?;
             result.pages += 1;
+            result.memory.resize(result.sorted.heap())?;
             match next {
                 Some(next) if same_origin(&next, &url) && is_api_path(&next) => url = next,
                 Some(next) if same_origin(&next, &url) => {

@@ -68,7 +68,7 @@ struct Bits {
 impl Bits {
     fn push(&mut self, value: u32, count: u32) {
         for i in 0..count {
-            if self.used % 8 == 0 {
+            if self.used.is_multiple_of(8) {
                 self.bytes.push(0);
             }
             let bit = ((value >> i) & 1) as u8;
@@ -370,20 +370,29 @@ async fn no_api_answer_may_be_stored_by_a_shared_cache() {
     let layer = &pushed.layers[0].digest;
     let paths = [
         format!("/api/image?ref={image}"),
-        format!("/api/tags?repo={}", encode(&format!("{}/cache/control", registry.host()))),
+        format!(
+            "/api/tags?repo={}",
+            encode(&format!("{}/cache/control", registry.host()))
+        ),
         format!("/api/layer?ref={image}&digest={layer}"),
         format!("/api/merged?ref={image}"),
         format!("/api/file?ref={image}&path=/bin/sh&preview=16"),
         format!("/api/file?ref={image}&path=/bin/busybox"),
         format!("/api/blob?ref={image}&digest={layer}"),
         format!("/api/export?ref={image}"),
-        format!("/api/image?ref={}", encode(&format!("{}/cache/none:v1", registry.host()))),
+        format!(
+            "/api/image?ref={}",
+            encode(&format!("{}/cache/none:v1", registry.host()))
+        ),
         "/api/nothing-here".to_string(),
     ];
     for path in paths {
         let answer = lading.get_raw(&path).await;
         assert_eq!(
-            answer.headers.get(header::CACHE_CONTROL).map(|v| v.to_str().unwrap()),
+            answer
+                .headers
+                .get(header::CACHE_CONTROL)
+                .map(|v| v.to_str().unwrap()),
             Some("no-store"),
             "{path}: {}",
             answer.status

@@ -31,9 +31,7 @@ fn lading(registries: &[&HostileRegistry]) -> LadingProcess {
     for host in &hosts {
         args.extend(["--allow-host", host.as_str()]);
     }
-    let env: Vec<(String, String)> = std::env::var("XENV").ok().map(|v| v.split(',').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect()).unwrap_or_default();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    LadingProcess::spawn_with_env(&crate::lading_bin(), &args, &env)
+    LadingProcess::spawn(&crate::lading_bin(), &args)
 }
 
 /// GETs `path`: the status and the whole body (`None` when the connection broke).
@@ -98,6 +96,7 @@ async fn a_32_mib_name_named_64_times_is_read_once_and_refused() {
     let host = registry.host();
     let path = merged(&host, "evil/names");
     let (status, body) = get(&lading, &path).await;
+    watch.check(&path);
     assert_eq!(status, 200);
     let last = last_event(&path, &body);
     assert_eq!(last["event"], "error", "{last}");
@@ -112,6 +111,7 @@ async fn a_32_mib_name_named_64_times_is_read_once_and_refused() {
         encode(&format!("{host}/evil/names:latest"))
     );
     let (status, body) = get(&lading, &file).await;
+    watch.check(&file);
     let answer: Value = serde_json::from_slice(&body.unwrap()).unwrap();
     assert_eq!(
         (status, answer["kind"].as_str()),
@@ -122,6 +122,7 @@ async fn a_32_mib_name_named_64_times_is_read_once_and_refused() {
     // An honest layer named 64 times: read once, applied 64 times, the top one visible.
     let path = merged(&host, "evil/twice");
     let (_, body) = get(&lading, &path).await;
+    watch.check(&path);
     let all = events(body.as_deref().unwrap());
     assert_eq!(
         all.last().unwrap()["event"],
@@ -148,6 +149,7 @@ async fn a_32_mib_name_named_64_times_is_read_once_and_refused() {
     // Past the layers one merged view stacks: refused before any layer is read.
     let path = merged(&host, "evil/deep");
     let (_, body) = get(&lading, &path).await;
+    watch.check(&path);
     let last = last_event(&path, &body);
     assert_eq!(last["kind"], "too_large", "{last}");
     assert!(
@@ -175,11 +177,11 @@ async fn owner_names_of_hundreds_of_mib_are_refused_at_the_first_entry() {
     let watch = RssWatch::start(lading.pid(), CEILING_KIB);
     let path = layer(&registry.host(), "evil/owners", &bomb.digest());
     let (_, body) = get(&lading, &path).await;
+    let peak = watch.finish("owner names");
     let last = last_event(&path, &body);
-    assert_eq!(last["kind"], "too_large", "{last}");
+    assert_eq!(last["kind"], "too_large", "{}", last["event"]);
     let message = last["message"].as_str().unwrap();
     assert!(message.contains("of tar entry 1"), "{message}");
-    let peak = watch.finish("owner names");
     assert!(peak < CEILING_KIB, "{} MiB", peak >> 10);
 }
 
@@ -207,8 +209,7 @@ async fn hostile_listings_at_once_stay_under_the_ceiling() {
         .map(|_| HostileRegistry::start(&images, Vec::new()))
         .collect();
     let lading = lading(&registries.iter().collect::<Vec<_>>());
-    let kill: u64 = std::env::var("XKILL").ok().and_then(|v| v.parse().ok()).unwrap_or(CEILING_KIB);
-    let watch = RssWatch::start(lading.pid(), kill);
+    let watch = RssWatch::start(lading.pid(), CEILING_KIB);
     let mut paths = Vec::new();
     for registry in &registries {
         let host = registry.host();
@@ -280,6 +281,7 @@ async fn junk_tag_lists_answer_a_bounded_sample() {
         encode(&format!("{}/evil/junk", registry.host()))
     );
     let (status, body) = get(&lading, &path).await;
+    watch.check(&path);
     let body = body.expect("an answer");
     assert_eq!(
         status,

@@ -33,6 +33,8 @@ pub struct SortedTags {
     pub entries: usize,
     /// The entry past the limit was met: the page stopped there.
     pub over_limit: bool,
+    /// Heap of the kept tags' strings.
+    names: u64,
 }
 
 impl SortedTags {
@@ -45,6 +47,14 @@ impl SortedTags {
         }
         .deserialize(&mut de)?;
         de.end()
+    }
+
+    /// Heap these hold, and what [`SortedTags::finish`] and the JSON answer will take: what
+    /// the tag list charges to the memory budget.
+    pub fn heap(&self) -> u64 {
+        // Per tag: its `String`, two words of `finish`'s work, and its quotes and comma.
+        let per_tag = (std::mem::size_of::<String>() + 9 + 3) as u64;
+        2 * self.names + self.tags.capacity() as u64 * per_tag
     }
 
     /// Drops repeated tags (keeping the first), reporting them as skipped.
@@ -95,6 +105,7 @@ impl SortedTags {
         } else if !is_valid_tag(tag) {
             self.skip(quoted(), "not a valid tag name");
         } else {
+            self.names += tag.len() as u64 + 16;
             self.tags.push(tag.to_owned());
         }
     }

@@ -284,15 +284,8 @@ impl RssWatch {
         let killed_at = Arc::new(AtomicU64::new(0));
         let (stopping, killed) = (stop.clone(), killed_at.clone());
         let thread = std::thread::spawn(move || {
-            let mut max_held = 0;
             while !stopping.load(Ordering::Relaxed) {
                 let rss = status_kib(pid, "VmRSS");
-                if std::env::var_os("XSMAPS").is_some() {
-                    let roll = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-                    let field = |f: &str| roll.lines().find_map(|l| l.strip_prefix(f)).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()).unwrap_or(0);
-                    let held = field("Rss:") - field("LazyFree:");
-                    if held > max_held { max_held = held; eprintln!("held {} MiB (rss {} lazyfree {})", held >> 10, field("Rss:") >> 10, field("LazyFree:") >> 10); }
-                }
                 if rss > kill_kib {
                     let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
                     killed.store(rss, Ordering::Relaxed);
@@ -307,6 +300,16 @@ impl RssWatch {
             killed_at,
             thread: Some(thread),
         }
+    }
+
+    /// Panics if the watch had to kill the process (an answer that broke off says why).
+    pub fn check(&self, what: &str) {
+        let killed = self.killed_at.load(Ordering::Relaxed);
+        assert!(
+            killed == 0,
+            "{what}: lading reached {} MiB of resident memory and was stopped",
+            killed >> 10
+        );
     }
 
     /// The peak resident memory in KiB; panics if the watch had to kill the process.
