@@ -25,8 +25,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::header;
 use axum::http::uri::Authority;
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use url::Url;
@@ -134,6 +134,13 @@ pub async fn check(
 ) -> Response {
     let authority = match request_authority(&request, &hosts) {
         Ok(authority) => authority,
+        // The API answers in its error shape; a page a person opened gets the same words as
+        // plain text rather than a JSON document.
+        Err(error) if !request.uri().path().starts_with("/api/") => {
+            let text = format!("421 Misdirected Request\n\n{error}.\n");
+            let content_type = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+            return (StatusCode::MISDIRECTED_REQUEST, content_type, text).into_response();
+        }
         Err(error) => {
             return Failure {
                 error,

@@ -123,6 +123,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_env_filter(
             EnvFilter::try_from_env("LADING_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        // Every line, whichever crate wrote it, loses its secrets on the way out; no colour
+        // codes in a file or pipe, where they would sit between a field's name and value.
+        .with_writer(lading::redact::log::Redacting(std::io::stderr))
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let flags = Flags::parse();
     let clients = flags.client_limits();

@@ -14,12 +14,26 @@
 //! [`MAX_ESCAPE_DEPTH`] levels of `%25`. Over-redaction is accepted (a `next_token` page
 //! cursor is hidden too): a hidden cursor costs nothing, a shown signature is a leak.
 //!
+//! Three rules, in one pass over the text: a value after a secret name ([`is_secret_name`]:
+//! `X-Amz-Signature=`, `sig=`, `sign=`, `auth_key=` …), URL userinfo, and tokens with no
+//! name in front of them (an OCI pre-authenticated path, a JWT, random base64; see
+//! `tokens`, which also says why digests stay visible). The process log goes through the
+//! same function line by line ([`log`]), so no log line can be the one that forgot.
+//!
 //! [`ApiError`]: lading_shared::api::ApiError
+
+pub mod log;
+mod names;
+mod tokens;
+
+use std::fmt::Display;
 
 use lading_shared::api::{Header, RegistryError};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 use url::Url;
+
+pub use names::is_secret_name;
 
 /// What replaces a secret value.
 pub const REDACTED: &str = "<redacted>";
@@ -27,63 +41,19 @@ pub const REDACTED: &str = "<redacted>";
 /// redirect parameter of another URL), deeper nesting is not seen in the wild.
 pub const MAX_ESCAPE_DEPTH: usize = 3;
 
-/// Parameter and header names (lower case, without `-`, `_`, `.`) whose values are secret.
-const SECRET_NAMES: [&str; 12] = [
-    "sig",            // Azure SAS (`se`, `sp`, `sv`, `skoid` … are not secret)
-    "policy",         // CloudFront custom policy (signed with the key pair)
-    "keypairid",      // CloudFront
-    "googleaccessid", // GCS V2 signing
-    "hdnts",          // Akamai token (query, cookie or path)
-    "hdnea",          // Akamai edge authorization
-    "hdntl",          // Akamai token lifetime
-    "hmac",           // Akamai token part (`exp=…~acl=…~hmac=…`)
-    "verify",         // Docker Hub's Cloudflare CDN (`verify=EXPIRY-HMAC`)
-    "auth",
-    "key",
-    "jwt",
-];
-/// Name endings whose values are secret: `X-Amz-Signature`, `X-Goog-Credential`,
-/// `X-Amz-Security-Token`, `access_token`, `__token__`, `client_secret`, `x-registry-auth`,
-/// `set-cookie`, `x-api-key`, `proxy-authorization`, `AWSAccessKeyId`, `OSSAccessKeyId` …
-const SECRET_SUFFIXES: [&str; 16] = [
-    "signature", // AWS SigV2 and SigV4, GCS V4, CloudFront, Tencent `q-signature`
-    "accesskeyid",
-    "sig",
-    "credential",
-    "credentials",
-    "token",
-    "secret",
-    "password",
-    "passwd",
-    "apikey",
-    "accesskey",
-    "secretkey",
-    "privatekey",
-    "registryauth",
-    "cookie",
-    "authorization",
-];
-
-/// Whether a parameter or header named `name` carries a secret, whatever its case and
-/// separators (`X-Amz-Signature`, `x_amz_signature`, `XAMZSIGNATURE`).
-pub fn is_secret_name(name: &str) -> bool {
-    let name: String = name
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.'))
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    !name.is_empty()
-        && (SECRET_NAMES.contains(&name.as_str())
-            || SECRET_SUFFIXES.iter().any(|s| name.ends_with(s)))
-}
-
 /// A URL as it may be shown: userinfo and secret parameter values replaced, the rest exact.
 pub fn url(url: &Url) -> String {
     text(url.as_str())
 }
 
+/// An error as a log line or a page may show it: its text through [`text`].
+pub fn error(error: &impl Display) -> String {
+    text(&error.to_string())
+}
+
 /// Free text (an error message, a header value, a URL that failed to parse) with every
-/// secret `name=value` value and every URL userinfo replaced by [`REDACTED`].
+/// secret `name=value` value, every URL userinfo and every bare token replaced by
+/// [`REDACTED`].
 pub fn text(input: &str) -> String {
     let units = units(input.as_bytes());
     let mut out = String::with_capacity(input.len());
@@ -95,7 +65,7 @@ pub fn text(input: &str) -> String {
                 value_after(&units, k)
             }
             b':' if is_scheme_slashes(&units, k) => userinfo_after(&units, k + 3),
-            _ => None,
+            _ => tokens::token_at(&units, k),
         };
         match span {
             Some((first, end)) => {

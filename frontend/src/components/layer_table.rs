@@ -20,7 +20,10 @@ pub fn LayerTable(
     /// Container image layers are filesystems; an artifact's "layers" may be anything.
     browsable: bool,
 ) -> impl IntoView {
-    let total: u64 = layers.iter().map(|l| l.size).sum();
+    // A registry's sizes may sum past 64 bits: saturated, never wrapped (or a panic).
+    let total = layers
+        .iter()
+        .fold(0u64, |sum, l| sum.saturating_add(l.size));
     let count = layers.len();
     let rows = layers
         .into_iter()

@@ -25,7 +25,11 @@ pub fn PlatformTable(reference: Reference, rows: Vec<PlatformRow>) -> impl IntoV
         .iter()
         .map(|r| r.summary.as_ref().and_then(|s| s.layers_size))
         .collect();
-    let total_size: u64 = sizes.iter().flatten().sum();
+    // A registry's sizes may sum past 64 bits: saturated, never wrapped (or a panic).
+    let total_size = sizes
+        .iter()
+        .flatten()
+        .fold(0u64, |sum, s| sum.saturating_add(*s));
     let total_layers: usize = rows
         .iter()
         .filter_map(|r| r.summary.as_ref()?.layer_count)

@@ -23,6 +23,10 @@ use crate::registry::image::ResolvedImage;
 /// as the budget would refuse every new read, and nothing would ever be inserted to evict it.
 pub const LISTING_CACHE_BYTES: u64 = 128 * 1024 * 1024;
 
+/// A listing nobody asked for this long is dropped: its budget goes back, and a signed-in
+/// person's listings do not outlive their visit by much.
+pub const LISTING_IDLE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 type Key = (ContentScope, Digest);
 
 pub struct ListingCache {
@@ -42,6 +46,7 @@ impl ListingCache {
                 u32::try_from(listing.weight()).unwrap_or(u32::MAX)
             })
             .max_capacity(LISTING_CACHE_BYTES)
+            .time_to_idle(LISTING_IDLE)
             .build();
         ListingCache { inner }
     }

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 use super::decode::SNIFF_BYTES;
 use super::listing::{Batcher, LayerLimits, Listing, list};
-use super::merged::{check_depth, merge_memory};
+use super::merged::{check_depth, merge_input, merge_memory};
 use super::source::{BlobReader, ByteStream, Progress, spawn_feeder};
 use crate::error::ProxyError;
 use crate::registry::Session;
@@ -132,7 +132,8 @@ pub async fn all_listings(
         let infos = layers.iter().map(|l| layer_info(l, None)).collect();
         let start = ListingEvent::Start {
             layers: infos,
-            total_bytes: layers.iter().map(|l| l.size).sum(),
+            // Sizes are the registry's word: saturated, never wrapped (or a debug panic).
+            total_bytes: layers.iter().fold(0, |sum, l| sum.saturating_add(l.size)),
         };
         events.send(start).await.map_err(|_| gone())?;
     }
@@ -150,7 +151,7 @@ pub async fn all_listings(
         };
         seen.insert(&descriptor.digest, listing.clone());
         listings.push(listing);
-        read_so_far += descriptor.size;
+        read_so_far = read_so_far.saturating_add(descriptor.size);
     }
     Ok(listings)
 }
@@ -174,7 +175,7 @@ pub struct Located {
 /// Finds `path` in the merged filesystem, following symlinks within the image. The merge
 /// runs over the listings as they are held (rows, not copies): only the entry found is copied.
 pub fn locate_merged(listings: &[Arc<Listing>], path: &str) -> Result<Located, ProxyError> {
-    let layers: Vec<&[Entry]> = listings.iter().map(|l| l.entries.as_slice()).collect();
+    let layers = merge_input(listings);
     let _memory = merge_memory(&layers)?;
     let merged = merge_layers(&layers, false);
     // Visible rows come in path order: a path is found by binary search.

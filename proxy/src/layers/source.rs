@@ -121,7 +121,7 @@ impl BlobReader {
         }
         progress.last = Instant::now();
         let event = ListingEvent::Progress {
-            read_bytes: progress.base + read,
+            read_bytes: progress.base.saturating_add(read),
         };
         progress
             .events

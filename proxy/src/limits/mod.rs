@@ -33,6 +33,7 @@
 //! | uncompressed layer | 16 GiB (`MAX_UNCOMPRESSED_BYTES`) | `layers::decode` | `TooLarge` |
 //! | expansion ratio | 100:1 past 1 GiB (`BOMB_RATIO`, `BOMB_THRESHOLD`) | `layers::decode` | `TooLarge` |
 //! | file preview | 1 MiB (`MAX_PREVIEW_BYTES`) | `routes::layer` | cut, `truncated: true` |
+//! | one export archive | 4 TiB (`MAX_EXPORT_BYTES`), sizes summed checked, before a byte | `routes::export` | `TooLarge` |
 //! | connect | 10 s (`CONNECT_TIMEOUT`) | `registry::transport` | `Timeout` |
 //! | idle read | 20 s (`READ_TIMEOUT`) | `registry::transport` | `Timeout` |
 //! | one upstream request | 60 s (`REQUEST_TIMEOUT`, not for blob bodies) | `registry::transport` | `Timeout` |

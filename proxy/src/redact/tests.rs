@@ -194,6 +194,14 @@ fn secret_header_names() {
         "x-auth-token",
         "x-docker-token",
         "x-api-key",
+        "x-auth-key",
+        "sign",
+        "auth_key",
+        "wsSecret",
+        "txSecret",
+        "_upt",
+        "md5",
+        "st",
     ] {
         assert!(is_secret_name(name), "{name}");
     }
@@ -205,6 +213,10 @@ fn secret_header_names() {
         "docker-content-digest",
         "content-security-policy",
         "x-amz-request-id",
+        "content-md5",
+        "design",
+        "last",
+        "n",
         "",
     ] {
         assert!(!is_secret_name(name), "{name}");
@@ -274,4 +286,68 @@ fn registry_error_bodies_are_redacted() {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
     assert!(shown.contains("X-Amz-Signature=<redacted>"), "{shown}");
+}
+
+#[test]
+fn cdn_and_object_store_signing_families() {
+    check(&[
+        // Tencent Cloud CDN type A (`sign=TIMESTAMP-RAND-UID-MD5`) and D; Qiniu; Volcengine.
+        (
+            "https://cdn.example/f?sign=1700000000-abc-0-0f1e2d&t=1700000000",
+            "https://cdn.example/f?sign=<r>&t=1700000000",
+        ),
+        // nginx `secure_link`, new style and the old `st=HASH&e=EXPIRES`.
+        (
+            "https://h/f?md5=_e4Nc3iduzkWRm01TBBNYw&expires=2147483647",
+            "https://h/f?md5=<r>&expires=2147483647",
+        ),
+        (
+            "https://h/f?st=XYZhash&e=1700000000",
+            "https://h/f?st=<r>&e=1700000000",
+        ),
+        // Upyun, Alibaba/Huawei CDN type A, Wangsu, Tencent live.
+        (
+            "https://h/f?_upt=abcd12341700000000",
+            "https://h/f?_upt=<r>",
+        ),
+        (
+            "https://h/f?auth_key=1700000000-0-0-80cd3862d699b7118eed99103f2a3a4f",
+            "https://h/f?auth_key=<r>",
+        ),
+        (
+            "https://h/f?wsSecret=0f1e&wsTime=1700000000&txSecret=99&txTime=65",
+            "https://h/f?wsSecret=<r>&wsTime=1700000000&txSecret=<r>&txTime=65",
+        ),
+        // Limelight/Edgio MediaVault, KeyCDN, generic `hash`.
+        (
+            "https://h/f?e=1700000000&h=0f1e2d",
+            "https://h/f?e=1700000000&h=<r>",
+        ),
+        (
+            "https://h/f?token=Ab1&expire=1&hash=x",
+            "https://h/f?token=<r>&expire=1&hash=<r>",
+        ),
+        // Fastly and Bunny (query and path forms), Backblaze B2, Tencent COS, TOS, OSS V4.
+        (
+            "https://x.b-cdn.net/bcdn_token=Q2xvdWQ&expires=1&token_path=%2F/f",
+            "https://x.b-cdn.net/bcdn_token=<r>&expires=1&token_path=%2F/f",
+        ),
+        (
+            "https://f000.backblazeb2.example/file/b/k?Authorization=3_20240101_abc",
+            "https://f000.backblazeb2.example/file/b/k?Authorization=<r>",
+        ),
+        (
+            "https://b.cos.example/k?q-sign-algorithm=sha1&q-ak=AKIDx&q-key-time=1;2&q-signature=ab",
+            "https://b.cos.example/k?q-sign-algorithm=sha1&q-ak=<r>&q-key-time=1;2&q-signature=<r>",
+        ),
+        (
+            "?X-Tos-Credential=AK%2F1&X-Tos-Signature=ab&x-oss-signature=cd&x-oss-credential=ef",
+            "?X-Tos-Credential=<r>&X-Tos-Signature=<r>&x-oss-signature=<r>&x-oss-credential=<r>",
+        ),
+        // Google Cloud CDN / Media CDN.
+        (
+            "?URLPrefix=aHR0cHM6&Expires=1&KeyName=k&Signature=ab&edge-cache-token=Expires=1~Signature=x",
+            "?URLPrefix=aHR0cHM6&Expires=1&KeyName=k&Signature=<r>&edge-cache-token=<r>",
+        ),
+    ]);
 }

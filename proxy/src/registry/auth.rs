@@ -78,19 +78,26 @@ impl Session {
         if !(helps && can) {
             return Ok(response);
         }
-        self.upstream
-            .challenges
-            .insert(self.challenge_key(), strip(&fresh))
-            .await;
         let auth = self.authorization(&fresh, &wanted, true).await?;
         let retry_note = format!("{note} (retried with fresh credentials after 401)");
-        self.exchange(
-            method,
-            url,
-            with_auth(headers, &auth.header),
-            Some(&retry_note),
-        )
-        .await
+        let retried = self
+            .exchange(
+                method,
+                url,
+                with_auth(headers, &auth.header),
+                Some(&retry_note),
+            )
+            .await?;
+        // The challenge is shared by everyone using this registry: it replaces the cached one
+        // only once it has worked, so one odd 401 (an unusable realm, a blob answered by
+        // something else) cannot break the registry for everybody for an hour.
+        if retried.status() != StatusCode::UNAUTHORIZED {
+            self.upstream
+                .challenges
+                .insert(self.challenge_key(), strip(&fresh))
+                .await;
+        }
+        Ok(retried)
     }
 
     fn challenge_key(&self) -> String {
@@ -155,6 +162,8 @@ impl Session {
             }),
             Challenge::Bearer { realm, service, .. } => {
                 let realm = self.url("/v2/").join(realm).map_err(|e| {
+                    // A registry's text, quoted: it may carry a signed URL.
+                    let realm = crate::redact::text(realm);
                     ProxyError::BadUpstream(format!("the token realm {realm:?} is not a URL: {e}"))
                 })?;
                 let mut sorted = scopes.to_vec();

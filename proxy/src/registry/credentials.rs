@@ -82,10 +82,13 @@ impl Credentials {
         hash.update(salt);
         match self {
             Credentials::Password { username, password } => {
+                // Length-prefixed: with a separator alone, ("a\0b", "c") and ("a", "b\0c")
+                // would be one identity (both fields may hold NUL).
                 hash.update(b"password\0");
-                hash.update(username.as_bytes());
-                hash.update(b"\0");
-                hash.update(password.expose().as_bytes());
+                for field in [username.as_bytes(), password.expose().as_bytes()] {
+                    hash.update((field.len() as u64).to_be_bytes());
+                    hash.update(field);
+                }
             }
             Credentials::IdentityToken { token } => {
                 hash.update(b"identity\0");
@@ -265,5 +268,12 @@ mod tests {
         assert_ne!(a.fingerprint(b"s"), a.fingerprint(b"t"));
         assert!(!format!("{a:?}").contains("one"));
         assert!(Credentials::from_header(b"not base64!").is_err());
+    }
+
+    #[test]
+    fn fingerprints_keep_fields_apart() {
+        let a = Credentials::from_header(STANDARD.encode("a\0b:c").as_bytes()).unwrap();
+        let b = Credentials::from_header(STANDARD.encode("a:b\0c").as_bytes()).unwrap();
+        assert_ne!(a.fingerprint(b"s"), b.fingerprint(b"s"));
     }
 }

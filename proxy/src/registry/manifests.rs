@@ -43,9 +43,13 @@ impl Session {
             .await?;
         let status = head.status();
         if status.is_success() {
-            let digest = header_string(head.headers(), DOCKER_CONTENT_DIGEST)
-                .and_then(|d| Digest::parse(&d).ok())
-                .or(requested.clone());
+            // A digest asked for is the key, whatever the header claims: cached bytes were
+            // hashed to their key, so `repo@B` can never be answered with manifest A. Only a
+            // tag takes the registry's word for its digest.
+            let digest = requested.clone().or_else(|| {
+                header_string(head.headers(), DOCKER_CONTENT_DIGEST)
+                    .and_then(|d| Digest::parse(&d).ok())
+            });
             if let Some(digest) = digest {
                 // This request's own HEAD just succeeded: it may read the repository.
                 let key = (self.content_scope(repository), digest.clone());

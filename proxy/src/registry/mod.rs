@@ -39,6 +39,9 @@ pub const CHALLENGE_TTL: Duration = Duration::from_secs(3600);
 pub const MAX_CACHED_CHALLENGES: u64 = 10_000;
 /// Manifests fetched by digest are immutable; cache their bytes (bounded by weight).
 pub const MANIFEST_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+/// A manifest nobody read this long is dropped (a signed-in person's entries do not outlive
+/// their visit by much).
+pub const MANIFEST_IDLE: Duration = Duration::from_secs(3600);
 
 /// A manifest as received: raw bytes and the headers that describe them.
 #[derive(Debug, Clone)]
@@ -109,6 +112,7 @@ fn manifest_cache() -> ManifestCache {
     moka::future::Cache::builder()
         .weigher(|_, m: &Arc<RawManifest>| m.bytes.len().try_into().unwrap_or(u32::MAX))
         .max_capacity(MANIFEST_CACHE_BYTES)
+        .time_to_idle(MANIFEST_IDLE)
         .build()
 }
 

@@ -135,6 +135,8 @@ fn next_link(headers: &HeaderMap, current: &Url) -> Result<Option<Url>, ProxyErr
             let target = target.trim().trim_start_matches('<').trim_end_matches('>');
             if is_next {
                 let next = current.join(target).map_err(|e| {
+                    // A registry's text, quoted: it may carry a signed URL.
+                    let target = crate::redact::text(target);
                     ProxyError::BadUpstream(format!("invalid pagination link {target:?}: {e}"))
                 })?;
                 return Ok(Some(next));

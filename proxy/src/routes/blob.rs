@@ -19,6 +19,7 @@ use super::layer::parse_digest;
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::Download;
+use crate::redact;
 use crate::registry::Session;
 use crate::registry::credentials::Credentials;
 use crate::registry::image::ResolvedImage;
@@ -225,9 +226,9 @@ fn blob_response(blob: BlobStream, digest: &Digest) -> Response {
     let what = digest.to_string();
     // An error ends the body early: hyper then cuts the connection, so the client sees a
     // broken transfer, never a complete file.
-    let body = blob
-        .body
-        .inspect_err(move |e| tracing::warn!("blob {what} aborted mid-stream: {e}"));
+    let body = blob.body.inspect_err(move |e| {
+        tracing::warn!("blob {what} aborted mid-stream: {}", redact::error(e))
+    });
     (status, headers, Body::from_stream(body)).into_response()
 }
 

@@ -7,6 +7,10 @@
 //! written before its data and the whole length is sent as `Content-Length`. Each blob is
 //! digest-verified as it passes; a mismatch or a broken upstream aborts the response, so a
 //! download is either complete and verified or visibly broken.
+//!
+//! Those sizes are the registry's word, so every sum and padding is checked: a manifest
+//! naming `2^64 - 1` bytes, or two blobs of `2^63`, is refused with a clear error before the
+//! first byte, never answered with a wrapped `Content-Length` and a broken stream.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -25,6 +29,7 @@ use super::blob::open_image;
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::Download;
+use crate::redact;
 use crate::registry::Session;
 use crate::registry::image::ResolvedImage;
 use crate::trace::Trace;
@@ -38,6 +43,10 @@ const USTAR_NAME_MAX: usize = 100;
 /// The OCI layout's annotation keys: the tag, and the full name containerd imports under.
 const REF_NAME: &str = "org.opencontainers.image.ref.name";
 const CONTAINERD_NAME: &str = "io.containerd.image.name";
+/// Largest archive promised in a `Content-Length`: 4 TiB. Far above any real image (ECR caps
+/// a layer at 52,000 MiB, ACR at 200 GiB, GHCR at 10 GB) and far below 2^64, so a manifest's
+/// absurd sizes are refused up front while sums of real ones can never overflow.
+pub const MAX_EXPORT_BYTES: u64 = 4 << 40;
 
 pub async fn export_image(
     State(state): State<AppState>,
@@ -52,7 +61,7 @@ pub async fn export_image(
         .await
         .map_err(fail)?;
     let entries = layout(&reference, &image).map_err(fail)?;
-    let length = entries.iter().map(Entry::archived_len).sum::<u64>() + END_OF_ARCHIVE.len() as u64;
+    let length = archive_len(&entries).map_err(fail)?;
     let body = archive(entries, Arc::new(session), image.repository.clone());
     let mut headers = HeaderMap::new();
     let disposition = format!("attachment; filename=\"{}.tar\"", file_stem(&reference));
@@ -67,7 +76,14 @@ pub async fn export_image(
     );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     let what = query.reference.clone();
-    let body = body.inspect_err(move |e| tracing::warn!("export of {what} aborted: {e}"));
+    // The error may quote a registry's text (a token realm, a URL): shown redacted.
+    let body = body.inspect_err(move |e| {
+        tracing::warn!(
+            "export of {} aborted: {}",
+            redact::text(&what),
+            redact::error(e)
+        );
+    });
     Ok((StatusCode::OK, headers, Body::from_stream(body)).into_response())
 }
 
@@ -92,15 +108,48 @@ impl Entry {
         }
     }
 
-    /// Header(s), data and padding.
-    fn archived_len(&self) -> u64 {
-        let pax = pax_path(&self.path).map_or(0, |record| BLOCK + padded(record.len() as u64));
-        pax + BLOCK + padded(self.size())
+    /// Header(s), data and padding; `None` past 64 bits.
+    fn archived_len(&self) -> Option<u64> {
+        let pax = match pax_path(&self.path) {
+            Some(record) => BLOCK.checked_add(padded(record.len() as u64)?)?,
+            None => 0,
+        };
+        pax.checked_add(BLOCK)?.checked_add(padded(self.size())?)
+    }
+
+    /// How an error names it: the blob's digest, or the layout file's path.
+    fn name(&self) -> String {
+        match &self.content {
+            Content::Blob(descriptor) => format!("blob {}", descriptor.digest),
+            Content::Inline(_) => self.path.clone(),
+        }
     }
 }
 
-fn padded(size: u64) -> u64 {
-    size.div_ceil(BLOCK) * BLOCK
+/// `size` rounded up to whole blocks; `None` past 64 bits (a size near `u64::MAX`).
+fn padded(size: u64) -> Option<u64> {
+    size.checked_next_multiple_of(BLOCK)
+}
+
+/// The whole archive's length, end blocks included, or which entry takes it past
+/// [`MAX_EXPORT_BYTES`] (or past 64 bits).
+fn archive_len(entries: &[Entry]) -> Result<u64, ProxyError> {
+    let mut total = END_OF_ARCHIVE.len() as u64;
+    for entry in entries {
+        total = entry
+            .archived_len()
+            .and_then(|len| total.checked_add(len))
+            .filter(|&total| total <= MAX_EXPORT_BYTES)
+            .ok_or_else(|| ProxyError::TooLarge {
+                what: format!(
+                    "the export, with {} ({} bytes in the manifest),",
+                    entry.name(),
+                    entry.size()
+                ),
+                limit: MAX_EXPORT_BYTES,
+            })?;
+    }
+    Ok(total)
 }
 
 fn blob_path(digest: &Digest) -> String {
@@ -218,7 +267,11 @@ fn entry_stream(
         Ok(bytes) => bytes,
         Err(error) => return stream::once(async { Err(error) }).boxed(),
     };
-    let padding = Bytes::from(vec![0u8; (padded(size) - size) as usize]);
+    // Less than a block: `archive_len` checked every size before the first byte.
+    let padding = match padded(size) {
+        Some(padded) => Bytes::from(vec![0u8; (padded - size) as usize]),
+        None => return stream::once(async move { Err(unpaddable(size)) }).boxed(),
+    };
     let data = match entry.content {
         Content::Inline(bytes) => stream::once(async { Ok(bytes) }).boxed(),
         // Opened only when the archive reaches it, so no connection idles meanwhile.
@@ -251,10 +304,7 @@ fn entry_headers(path: &str, size: u64) -> Result<Bytes, ProxyError> {
             )?;
             out.extend_from_slice(pax.as_bytes());
             out.extend_from_slice(record.as_bytes());
-            out.resize(
-                out.len() + (padded(record.len() as u64) - record.len() as u64) as usize,
-                0,
-            );
+            out.resize(out.len().next_multiple_of(BLOCK as usize), 0);
             // Readers without PAX support still get a unique, recognisable name.
             &path[path.len() - USTAR_NAME_MAX..]
         }
@@ -262,6 +312,13 @@ fn entry_headers(path: &str, size: u64) -> Result<Bytes, ProxyError> {
     };
     out.extend_from_slice(file_header(short, size, tar::EntryType::Regular)?.as_bytes());
     Ok(Bytes::from(out))
+}
+
+fn unpaddable(size: u64) -> ProxyError {
+    ProxyError::TooLarge {
+        what: format!("a blob of {size} bytes"),
+        limit: MAX_EXPORT_BYTES,
+    }
 }
 
 fn file_header(path: &str, size: u64, kind: tar::EntryType) -> Result<tar::Header, ProxyError> {
@@ -311,5 +368,42 @@ mod tests {
         assert_eq!(entry.size(), 3);
         assert!(entries.next().is_none());
         assert!(pax_path("blobs/sha256/abc").is_none());
+    }
+
+    #[test]
+    fn archive_lengths_are_checked_not_wrapped() {
+        let blob = |size: u64| {
+            let digest = format!("sha256:{}", "ab".repeat(32));
+            let descriptor: Descriptor = serde_json::from_value(json!({
+                "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                "digest": digest, "size": size,
+            }))
+            .unwrap();
+            Entry {
+                path: blob_path(&descriptor.digest),
+                content: Content::Blob(Box::new(descriptor)),
+            }
+        };
+        let len = |sizes: &[u64]| archive_len(&sizes.iter().map(|&s| blob(s)).collect::<Vec<_>>());
+        // Two blocks of end, a header and the padded data per blob.
+        assert_eq!(len(&[]).unwrap(), 1024);
+        assert_eq!(len(&[1]).unwrap(), 1024 + 512 + 512);
+        assert_eq!(len(&[512, 0]).unwrap(), 1024 + 1024 + 512);
+        let fits = MAX_EXPORT_BYTES - 1024 - 512;
+        assert_eq!(len(&[fits]).unwrap(), MAX_EXPORT_BYTES);
+        for sizes in [
+            &[fits + 1][..],
+            &[u64::MAX],
+            &[u64::MAX - 511],
+            &[1 << 63],
+            &[1 << 63, 1 << 63],
+            &[MAX_EXPORT_BYTES / 2, MAX_EXPORT_BYTES / 2],
+        ] {
+            let error = len(sizes).unwrap_err();
+            assert!(matches!(error, ProxyError::TooLarge { .. }), "{sizes:?}");
+            assert!(error.to_string().contains("blob sha256:abab"), "{error}");
+        }
+        assert_eq!(padded(u64::MAX), None);
+        assert_eq!(padded(u64::MAX - 511), Some(u64::MAX - 511));
     }
 }

@@ -9,8 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use lading_shared::layer::{
-    Entry, FilePreview, LayerQuery, ListingEvent, ListingSummary, file_name, merge_layers,
-    normalize_path,
+    FilePreview, LayerQuery, ListingEvent, ListingSummary, file_name, merge_layers, normalize_path,
 };
 use lading_shared::{Descriptor, Digest};
 use tokio::sync::mpsc;
@@ -24,7 +23,7 @@ use crate::layers::image::{
     open_layer, read_listing, sniff,
 };
 use crate::layers::listing::Listing;
-use crate::layers::merged::merge_memory;
+use crate::layers::merged::{merge_input, merge_memory};
 use crate::layers::source::{ByteStream, Progress};
 use crate::layers::{file, ndjson};
 use crate::registry::Session;
@@ -160,7 +159,7 @@ pub async fn list_merged(
         let last = match all_listings(&session, &image, Some(&events)).await {
             Ok(listings) => {
                 // Over the listings as held: rows, copied into entries a batch at a time.
-                let layers: Vec<&[Entry]> = listings.iter().map(|l| l.entries.as_slice()).collect();
+                let layers = merge_input(&listings);
                 let merged =
                     merge_memory(&layers).map(|memory| (memory, merge_layers(&layers, true)));
                 match merged {
@@ -185,7 +184,9 @@ fn done(listings: &[Arc<Listing>], entries: Option<usize>, trace: Trace) -> List
     let count = entries.unwrap_or_else(|| listings.iter().map(|l| l.entries.len()).sum());
     ListingEvent::Done(ListingSummary {
         entries: count as u64,
-        uncompressed_bytes: listings.iter().map(|l| l.uncompressed_bytes).sum(),
+        uncompressed_bytes: listings
+            .iter()
+            .fold(0, |sum, l| sum.saturating_add(l.uncompressed_bytes)),
         verified: listings.iter().all(|l| l.verified),
         trace: trace.exchanges(),
     })

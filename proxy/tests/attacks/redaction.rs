@@ -19,6 +19,8 @@ use serde_json::{Value, json};
 
 use crate::support::encode;
 
+mod streams;
+
 const REPO: &str = "team/app";
 /// In every secret value, and nowhere else.
 const MARK: &str = "SEKRIT";
@@ -47,6 +49,14 @@ fn signed_query() -> String {
         "access_token=SEKRITaccess",
         "x-amz-signature=SEKRITlower",
         "X%2DAmz%2DSignature=SEKRITencoded",
+        // Found after the first fix (see `streams`): CDN anti-leech and object-store names.
+        "sign=1700000000-0-0-SEKRITsign",
+        "auth_key=1700000000-0-0-SEKRITauthkey",
+        "md5=SEKRITmd5",
+        "st=SEKRITst",
+        "_upt=SEKRITupt",
+        "wsSecret=SEKRITws",
+        "txSecret=SEKRITtx",
         "n=1",
     ]
     .join("&")
@@ -202,7 +212,7 @@ async fn signed_urls_never_reach_a_trace_a_page_or_the_log() {
     );
 
     let lading = LadingProcess::spawn_with_env(
-        std::path::Path::new(env!("CARGO_BIN_EXE_lading")),
+        &crate::lading_bin(),
         &["--allow-host", "127.0.0.1"],
         &[("LADING_LOG", "trace")],
     );

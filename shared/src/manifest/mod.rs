@@ -80,7 +80,10 @@ impl ImageManifest {
 
     /// Compressed size of all layers, as the descriptors declare it.
     pub fn layers_size(&self) -> u64 {
-        self.layers.iter().map(|l| l.size).sum()
+        // The sizes are a registry's word: saturated, never wrapped.
+        self.layers
+            .iter()
+            .fold(0, |sum, l| sum.saturating_add(l.size))
     }
 }
 
