@@ -96,12 +96,7 @@ async fn absurd_ranges_answer_416_and_clamped_ends_the_exact_bytes() {
         &format!("/v2/{REPO}/blobs/{digest}"),
         Canned::new(200, "application/octet-stream", blob.clone()),
     );
-    let lading = LadingProcess::spawn(&crate::lading_bin(), &["--allow-host", &registry.host()]);
-    let url = format!(
-        "{}/api/blob?ref={}&digest={digest}",
-        lading.base_url(),
-        encode(&format!("{}/{REPO}:v1", registry.host()))
-    );
+    let (lading, url) = blob_url(&registry, &digest);
     let client = reqwest::Client::new();
     let mut wrong = Vec::new();
     for (range, want) in cases() {
@@ -151,12 +146,7 @@ async fn an_absurd_upstream_content_range_is_refused() {
     let digest = descriptor["digest"].as_str().unwrap().to_string();
     let registry = ScriptedRegistry::start(TagScript::new(REPO, 1));
     script_image(&registry, REPO, "v1", vec![descriptor]);
-    let lading = LadingProcess::spawn(&crate::lading_bin(), &["--allow-host", &registry.host()]);
-    let url = format!(
-        "{}/api/blob?ref={}&digest={digest}",
-        lading.base_url(),
-        encode(&format!("{}/{REPO}:v1", registry.host()))
-    );
+    let (lading, url) = blob_url(&registry, &digest);
     let client = reqwest::Client::new();
     let mut wrong = Vec::new();
     // Asked: bytes=10-19 of a 1000-byte blob.
@@ -366,4 +356,15 @@ async fn absurd_descriptor_sizes_never_wrap_a_length() {
     }
     assert!(wrong.is_empty(), "wrong answers:\n{}", wrong.join("\n"));
     assert_alive(&lading).await;
+}
+
+/// A `lading` that may reach `registry`, and the `/api/blob` URL of `digest` in `REPO:v1`.
+fn blob_url(registry: &ScriptedRegistry, digest: &str) -> (LadingProcess, String) {
+    let lading = LadingProcess::spawn(&crate::lading_bin(), &["--allow-host", &registry.host()]);
+    let url = format!(
+        "{}/api/blob?ref={}&digest={digest}",
+        lading.base_url(),
+        encode(&format!("{}/{REPO}:v1", registry.host()))
+    );
+    (lading, url)
 }

@@ -62,6 +62,16 @@ fn signed_query() -> String {
     .join("&")
 }
 
+/// `lading` logging everything (`LADING_LOG=trace`), allowed to reach the loopback
+/// registries of these tests.
+fn traced_lading() -> LadingProcess {
+    LadingProcess::spawn_with_env(
+        &crate::lading_bin(),
+        &["--allow-host", "127.0.0.1"],
+        &[("LADING_LOG", "trace")],
+    )
+}
+
 /// A 307 to `location`.
 fn redirect(location: &str) -> Canned {
     Canned::new(307, "text/plain", "").header("location", location)
@@ -211,11 +221,7 @@ async fn signed_urls_never_reach_a_trace_a_page_or_the_log() {
         redirect(&format!("http://cdn.example.invalid/cfg?{signed}")),
     );
 
-    let lading = LadingProcess::spawn_with_env(
-        &crate::lading_bin(),
-        &["--allow-host", "127.0.0.1"],
-        &[("LADING_LOG", "trace")],
-    );
+    let lading = traced_lading();
     let client = reqwest::Client::new();
     let base = lading.base_url();
     let image_ref = |tag: &str| encode(&format!("{}/{REPO}:{tag}", registry.host()));

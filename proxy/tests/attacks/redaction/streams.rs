@@ -13,10 +13,10 @@ use axum::response::IntoResponse;
 use base64::Engine as _;
 use futures_util::{StreamExt, stream};
 use lading_testkit::fixtures::sha256_digest;
-use lading_testkit::{BackgroundServer, Canned, LadingProcess, ScriptedRegistry, TagScript};
+use lading_testkit::{BackgroundServer, Canned, ScriptedRegistry, TagScript};
 use serde_json::{Value, json};
 
-use super::{REPO, assert_clean, get, image, redirect};
+use super::{REPO, assert_clean, get, image, redirect, traced_lading};
 use crate::support::encode;
 
 /// Bytes a cut blob promises; it sends [`CUT_AFTER`] of them and breaks the connection.
@@ -193,11 +193,7 @@ async fn new_families_path_tokens_and_aborted_streams_never_reach_the_log() {
         page("/v2/third/tags/list?last=eyJhbGciOiJIUzI1NiJ9.eyJTEKRIT.SEKRITcursor"),
     );
 
-    let lading = LadingProcess::spawn_with_env(
-        &crate::lading_bin(),
-        &["--allow-host", "127.0.0.1"],
-        &[("LADING_LOG", "trace")],
-    );
+    let lading = traced_lading();
     let client = reqwest::Client::new();
     let base = lading.base_url();
     let reference = |tag: &str| encode(&format!("{}/{REPO}:{tag}", registry.host()));
