@@ -5,6 +5,7 @@ mod export;
 mod frontend;
 mod health;
 mod image;
+mod json;
 mod layer;
 mod tags;
 

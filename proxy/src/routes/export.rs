@@ -62,7 +62,15 @@ pub async fn export_image(
         .map_err(fail)?;
     let entries = layout(&reference, &image).map_err(fail)?;
     let length = archive_len(&entries).map_err(fail)?;
+    // The layout files (the manifest as received, up to 4 MiB, and what is made from it)
+    // stay in memory until a possibly slow client has read past them.
+    let held = entries.iter().map(Entry::held_bytes).sum();
+    let memory = super::json::charge(held).map_err(fail)?;
     let body = archive(entries, Arc::new(session), image.repository.clone());
+    let body = body.map(move |chunk| {
+        let _held = &memory;
+        chunk
+    });
     let mut headers = HeaderMap::new();
     let disposition = format!("attachment; filename=\"{}.tar\"", file_stem(&reference));
     headers.insert(
@@ -115,6 +123,18 @@ impl Entry {
             None => 0,
         };
         pax.checked_add(BLOCK)?.checked_add(padded(self.size())?)
+    }
+
+    /// Memory it holds until it is sent: inline bytes, or a descriptor (with its
+    /// annotations and URLs, roughly as long as their JSON).
+    fn held_bytes(&self) -> u64 {
+        let held = match &self.content {
+            Content::Inline(bytes) => bytes.len(),
+            Content::Blob(descriptor) => {
+                serde_json::to_vec(descriptor).map_or(0, |json| json.len())
+            }
+        };
+        (held + self.path.len()) as u64
     }
 
     /// How an error names it: the blob's digest, or the layout file's path.

@@ -1,8 +1,8 @@
 //! `GET /api/image?ref=REFERENCE`: a manifest of any kind with what its view needs — child
 //! summaries for an index, the config blob for an image.
 
-use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use futures_util::StreamExt;
 use lading_shared::api::{ChildSummary, ConfigBlob, ImageQuery, ImageResponse};
 use lading_shared::manifest::EntryKind;
@@ -11,6 +11,7 @@ use lading_shared::{Descriptor, ImageConfig, ImageIndex, ImageManifest, Manifest
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::{ApiQuery, BrowserCredentials};
+use crate::layers::budget::Reservation;
 use crate::limits::within;
 use crate::registry::Session;
 use crate::trace::Trace;
@@ -19,6 +20,11 @@ use crate::trace::Trace;
 pub const MAX_CONFIG_BYTES: usize = 4 * 1024 * 1024;
 /// Children of one index summarised (each costs a manifest request).
 pub const MAX_CHILDREN: usize = 64;
+/// Memory an answer may take per manifest byte (the raw text, escaped, and the decoded
+/// manifest serialised again) and per config byte (its raw text as JSON: a control byte
+/// escapes to six), reserved before the answer is built.
+const ANSWER_PER_MANIFEST_BYTE: u64 = 6;
+const ANSWER_PER_CONFIG_BYTE: u64 = 8;
 /// Child manifests fetched at once.
 pub const CHILD_CONCURRENCY: usize = 4;
 
@@ -26,16 +32,19 @@ pub async fn get_image(
     State(state): State<AppState>,
     BrowserCredentials(credentials): BrowserCredentials,
     ApiQuery(query): ApiQuery<ImageQuery>,
-) -> Result<Json<ImageResponse>, Failure> {
+) -> Result<Response, Failure> {
     let trace = Trace::default();
     // Parsed again inside; here only to name the registry if the answer times out.
     let registry =
         Reference::parse(&query.reference).map_or_else(|_| String::new(), |r| r.registry);
     let work = fetch_image(&state, credentials, &query.reference, &trace);
     match within(state.upstream.limits.answer, &registry, work).await {
-        Ok(mut response) => {
+        Ok((mut response, memory)) => {
             response.trace = trace.exchanges();
-            Ok(Json(response))
+            super::json::charged(&response, memory).map_err(|error| Failure {
+                error,
+                trace: trace.exchanges(),
+            })
         }
         Err(error) => Err(Failure {
             error,
@@ -49,7 +58,7 @@ async fn fetch_image(
     credentials: Option<crate::registry::credentials::Credentials>,
     input: &str,
     trace: &Trace,
-) -> Result<ImageResponse, ProxyError> {
+) -> Result<(ImageResponse, Reservation), ProxyError> {
     let reference = Reference::parse(input)?;
     let session = Session::open(
         state.upstream.clone(),
@@ -62,6 +71,9 @@ async fn fetch_image(
     let (raw, digest) = session
         .fetch_manifest(&reference.repository, &reference.identifier())
         .await?;
+    // Charged before the answer is built: its copies and JSON are what a hostile registry
+    // can make tens of MiB (see `super::json`).
+    let mut memory = super::json::charge(ANSWER_PER_MANIFEST_BYTE * raw.bytes.len() as u64)?;
     let (media_type, manifest) = Manifest::decode(&raw.bytes, raw.content_type.as_deref())
         .map_err(|e| {
             ProxyError::BadUpstream(format!(
@@ -88,13 +100,18 @@ async fn fetch_image(
         Manifest::Index(index) => {
             response.children = summarize_children(&session, &response.reference, index).await;
         }
-        Manifest::Image(image) => match fetch_config(&session, &response.reference, image).await {
-            Ok(config) => response.config = Some(config),
-            Err(error) => response.config_error = Some(error.to_string()),
-        },
+        Manifest::Image(image) => {
+            let config = image.config.size.min(MAX_CONFIG_BYTES as u64);
+            let held = memory.bytes() + ANSWER_PER_CONFIG_BYTE * config;
+            memory.resize(held)?;
+            match fetch_config(&session, &response.reference, image).await {
+                Ok(config) => response.config = Some(config),
+                Err(error) => response.config_error = Some(error.to_string()),
+            }
+        }
         Manifest::Schema1(_) => {}
     }
-    Ok(response)
+    Ok((response, memory))
 }
 
 /// Fetches each child manifest (bounded) to learn its layer count and compressed size.

@@ -305,3 +305,84 @@ async fn junk_tag_lists_answer_a_bounded_sample() {
     let peak = watch.finish("junk tags");
     assert!(peak < CEILING_KIB, "{} MiB", peak >> 10);
 }
+
+/// Answers: a registry makes one `/api/image` answer 34 MB (a 4 MiB manifest and a 4 MiB
+/// config of control characters, each escaped to six bytes), and a client that reads it
+/// slowly holds the whole body: 32 slow readers held 1.46 GB. Answers are charged to the
+/// listing budget until sent, so many slow readers get "busy" instead of the memory.
+#[tokio::test(flavor = "multi_thread")]
+async fn slow_readers_of_huge_answers_stay_under_the_ceiling() {
+    use std::io::{Read, Write};
+    let _one = ONE_AT_A_TIME.lock().await;
+    let config = vec![0x01u8; 4 * 1024 * 1024 - 1];
+    let config_digest = lading_testkit::fixtures::sha256_digest(&config);
+    let note: String = std::iter::repeat_n('\u{1}', 600_000).collect();
+    let manifest = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {
+            "mediaType": "application/vnd.oci.image.config.v1+json",
+            "digest": config_digest,
+            "size": config.len(),
+        },
+        "layers": [],
+        "annotations": { "note": note },
+    }))
+    .unwrap();
+    let config_path = format!("/v2/huge/img/blobs/{config_digest}");
+    let router = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let (manifest, config) = (manifest.clone(), config.clone());
+        let config_path = config_path.clone();
+        async move {
+            use axum::response::IntoResponse;
+            let media = "application/vnd.oci.image.manifest.v1+json";
+            match uri.path() {
+                "/v2/" => axum::Json(json!({})).into_response(),
+                "/v2/huge/img/manifests/t" => {
+                    ([(axum::http::header::CONTENT_TYPE, media)], manifest).into_response()
+                }
+                p if p == config_path => config.into_response(),
+                _ => axum::http::StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+    });
+    let registry = lading_testkit::BackgroundServer::start("huge-answers", router);
+    let host = registry.addr().to_string();
+    let lading = LadingProcess::spawn(&crate::lading_bin(), &["--allow-host", &host]);
+    let watch = RssWatch::start(lading.pid(), CEILING_KIB);
+    let request = format!(
+        "GET /api/image?ref={} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        encode(&format!("{host}/huge/img:t"))
+    );
+    // 24 clients each take the first bytes of the answer, then stop reading for a while.
+    let mut readers = Vec::new();
+    for _ in 0..24 {
+        let mut stream = std::net::TcpStream::connect(lading.addr()).unwrap();
+        stream.set_read_timeout(Some(ANSWER_TIMEOUT)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        readers.push(stream);
+    }
+    let mut statuses = Vec::new();
+    for (i, stream) in readers.iter_mut().enumerate() {
+        let mut head = [0u8; 12];
+        if let Err(e) = stream.read_exact(&mut head) {
+            panic!(
+                "reader {i}: no answer ({e}) after {statuses:?}; lading said:\n{}",
+                lading.output()
+            );
+        }
+        statuses.push(String::from_utf8_lossy(&head[9..12]).into_owned());
+    }
+    for _ in 0..30 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        watch.check("24 slow readers of a 34 MB answer");
+    }
+    drop(readers);
+    let peak = watch.finish("24 slow readers of a 34 MB answer");
+    assert!(peak < CEILING_KIB, "{} MiB", peak >> 10);
+    assert!(statuses.iter().any(|s| s == "200"), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| s == "200" || s == "429"),
+        "served or busy: {statuses:?}"
+    );
+}
