@@ -1,8 +1,7 @@
 //! Inside the layers, in a real browser: from an image to one layer's files, into a
 //! directory, onto a file's contents; the merged filesystem opened straight from its URL,
-//! with a whited-out file shown as deleted once deleted entries are asked for.
-//!
-//! Like `browser.rs`, this needs the built frontend in `dist/` and fails without it.
+//! with a whited-out file shown as deleted once deleted entries are asked for. Like
+//! `browser.rs`, this needs the built frontend in `dist/` and fails without it.
 
 use std::path::Path;
 use std::time::Duration;

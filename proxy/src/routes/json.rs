@@ -24,8 +24,9 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// them well enough, and most answers are this small.
 const UNCHARGED_BYTES: usize = 256 * 1024;
 
-/// `value` as JSON, its body charged to the listing budget (refused as busy past it):
-/// `memory`, reserved while the value was built, becomes the body's size.
+/// `value` as JSON, its body charged to the listing budget (refused as busy past it) until
+/// its last chunk is taken: `memory`, reserved while the value was built (image answers,
+/// tag lists), becomes the body's size.
 pub fn charged<T: Serialize>(value: &T, mut memory: Reservation) -> Result<Response, ProxyError> {
     let bytes = to_json(value);
     if bytes.len() > UNCHARGED_BYTES || memory.bytes() > 0 {
@@ -42,12 +43,6 @@ pub fn charge(bytes: u64) -> Result<Reservation, ProxyError> {
         memory.resize(bytes)?;
     }
     Ok(memory)
-}
-
-/// `value` as JSON whose body holds `memory` (what the value cost, charged to the budget)
-/// until its last chunk is taken to be sent.
-pub fn holding_value<T: Serialize>(value: &T, memory: Reservation) -> Response {
-    holding(to_json(value), memory)
 }
 
 fn to_json<T: Serialize>(value: &T) -> Bytes {

@@ -45,7 +45,10 @@ pub async fn list_tags(
     match result {
         Ok((mut response, memory)) => {
             response.trace = trace.exchanges();
-            Ok(super::json::holding_value(&response, memory))
+            super::json::charged(&response, memory).map_err(|error| Failure {
+                error,
+                trace: trace.exchanges(),
+            })
         }
         Err(error) => Err(Failure {
             error,

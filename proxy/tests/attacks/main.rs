@@ -6,6 +6,7 @@
 mod support;
 
 mod cache_scope;
+mod cache_variations;
 mod host;
 mod memory;
 mod ranges;

@@ -1,0 +1,169 @@
+//! Finding 1, the variations a second attacker tried on the shared caches: a pinned digest
+//! answered with another cached manifest (the registry's `HEAD` named it), one odd 401
+//! replacing the challenge everyone uses, and answers a cache in front of Lading could keep.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use lading_testkit::fixtures::{self, Blob, media_types};
+use lading_testkit::{BackgroundServer, Registry};
+use serde_json::json;
+
+use crate::support::encode;
+
+/// No API answer may be stored by a cache in front of Lading: one keyed by URL alone would
+/// hand a signed-in person's answer to the next visitor.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_api_answer_may_be_stored_by_a_shared_cache() {
+    let registry = Registry::plain();
+    let pushed = fixtures::push_oci_image(&registry.pusher(), "cache/control", "v1").await;
+    let lading = crate::support::Lading::allowing(&[&registry.host()]);
+    let image = encode(&format!("{}/cache/control:v1", registry.host()));
+    let layer = &pushed.layers[0].digest;
+    let paths = [
+        format!("/api/image?ref={image}"),
+        format!(
+            "/api/tags?repo={}",
+            encode(&format!("{}/cache/control", registry.host()))
+        ),
+        format!("/api/layer?ref={image}&digest={layer}"),
+        format!("/api/merged?ref={image}"),
+        format!("/api/file?ref={image}&path=/bin/sh&preview=16"),
+        format!("/api/file?ref={image}&path=/bin/busybox"),
+        format!("/api/blob?ref={image}&digest={layer}"),
+        format!("/api/export?ref={image}"),
+        format!(
+            "/api/image?ref={}",
+            encode(&format!("{}/cache/none:v1", registry.host()))
+        ),
+        "/api/nothing-here".to_string(),
+    ];
+    for path in paths {
+        let answer = lading.get_raw(&path).await;
+        assert_eq!(
+            answer
+                .headers
+                .get(header::CACHE_CONTROL)
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{path}: {}",
+            answer.status
+        );
+    }
+}
+
+/// A fake registry for the cache variations below, answering from a closure.
+fn scripted(
+    name: &str,
+    answer: impl Fn(&axum::http::Method, &str, &HeaderMap) -> Response + Clone + Send + Sync + 'static,
+) -> BackgroundServer {
+    let router = Router::new().fallback(
+        move |method: axum::http::Method, uri: axum::http::Uri, headers: HeaderMap| {
+            let answer = answer.clone();
+            async move { answer(&method, uri.path(), &headers) }
+        },
+    );
+    BackgroundServer::start(name, router)
+}
+
+fn manifest_answer(bytes: &[u8], digest: &str) -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, media_types::OCI_MANIFEST.to_string()),
+        (
+            header::HeaderName::from_static("docker-content-digest"),
+            digest.to_string(),
+        ),
+    ];
+    (headers, bytes.to_vec()).into_response()
+}
+
+/// Two small image manifests of one repository (their config is never fetched by the layer
+/// routes, and an absent config is only a `config_error` for the image route).
+fn two_manifests() -> (Vec<u8>, Vec<u8>) {
+    let make = |seed: &str| {
+        let config = Blob::json(media_types::OCI_CONFIG, &json!({"os": seed}));
+        serde_json::to_vec(&json!({
+            "schemaVersion": 2,
+            "mediaType": media_types::OCI_MANIFEST,
+            "config": config.descriptor().to_json(),
+            "layers": [],
+        }))
+        .unwrap()
+    };
+    (make("linux"), make("other"))
+}
+
+/// `repo@B` must never be answered with the cached manifest A because the registry's `HEAD`
+/// claimed `Docker-Content-Digest: A`: the digest asked for is the key.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pinned_digest_is_never_answered_with_another_cached_manifest() {
+    let (a, b) = two_manifests();
+    let (digest_a, digest_b) = (fixtures::sha256_digest(&a), fixtures::sha256_digest(&b));
+    let pinned_b = format!("/v2/swap/img/manifests/{digest_b}");
+    let (a2, da) = (a.clone(), digest_a.clone());
+    let registry = scripted("swap-registry", move |_, path, _| match path {
+        "/v2/" => Json(json!({})).into_response(),
+        "/v2/swap/img/manifests/a" => manifest_answer(&a2, &da),
+        // It lies about B's digest on HEAD and sends A's bytes on GET.
+        p if p == pinned_b => manifest_answer(&a2, &da),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    });
+    let lading = crate::support::Lading::allowing(&[&registry.addr().to_string()]);
+    let tag = encode(&format!("{}/swap/img:a", registry.addr()));
+    let first = lading.get(&format!("/api/image?ref={tag}"), None).await;
+    assert_eq!(first.json["digest"], digest_a.as_str(), "{:#}", first.json);
+    let pinned = encode(&format!("{}/swap/img@{digest_b}", registry.addr()));
+    let second = lading.get(&format!("/api/image?ref={pinned}"), None).await;
+    assert_ne!(second.json["digest"], digest_a.as_str(), "A answered for B");
+    assert_eq!(second.kind(), "integrity", "{:#}", second.json);
+}
+
+/// One odd 401 (a blob answered with an unusable token realm) must not replace the
+/// registry's challenge for everyone: the next visitor's requests still authenticate.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_odd_401_does_not_poison_the_shared_challenge() {
+    let (manifest, _) = two_manifests();
+    let digest = fixtures::sha256_digest(&manifest);
+    let host = Arc::new(std::sync::OnceLock::<String>::new());
+    let realm_host = host.clone();
+    let registry = scripted("challenge-registry", move |_, path, headers| {
+        let realm = format!("http://{}/token", realm_host.get().unwrap());
+        let challenge = |realm: &str| {
+            let value = format!("Bearer realm=\"{realm}\",service=\"fake\"");
+            (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, value)],
+            )
+                .into_response()
+        };
+        let signed_in = headers
+            .get(header::AUTHORIZATION)
+            .is_some_and(|v| v.as_bytes() == b"Bearer t0ken");
+        match path {
+            "/token" => Json(json!({"token": "t0ken"})).into_response(),
+            _ if !signed_in => challenge(&realm),
+            "/v2/" => Json(json!({})).into_response(),
+            "/v2/odd/img/manifests/v1" => manifest_answer(&manifest, &digest),
+            // The config blob: a 401 whose realm is no URL at all.
+            p if p.starts_with("/v2/odd/img/blobs/") => challenge("::not a url::"),
+            _ => StatusCode::NOT_FOUND.into_response(),
+        }
+    });
+    host.set(registry.addr().to_string()).unwrap();
+    let lading = crate::support::Lading::allowing(&[&registry.addr().to_string()]);
+    let image = format!(
+        "/api/image?ref={}",
+        encode(&format!("{}/odd/img:v1", registry.addr()))
+    );
+    let first = lading.get(&image, None).await;
+    assert_eq!(first.status, 200, "{:#}", first.json);
+    assert!(first.json.get("config_error").is_some(), "{:#}", first.json);
+    let second = lading.get(&image, None).await;
+    assert_eq!(
+        second.status, 200,
+        "the registry still works: {:#}",
+        second.json
+    );
+}
