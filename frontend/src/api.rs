@@ -104,6 +104,8 @@ pub fn local_error(kind: ErrorKind, message: String) -> ApiError {
         registry: None,
         registry_errors: Vec::new(),
         retry_after: None,
+        candidates: Vec::new(),
+        suggestions: Vec::new(),
         trace: Vec::new(),
     }
 }

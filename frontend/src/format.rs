@@ -309,6 +309,7 @@ mod tests {
             duration_ms: ms,
             request_headers: vec![],
             response_headers: vec![],
+            purpose: Default::default(),
             note: note.map(String::from),
         }
     }

@@ -169,6 +169,8 @@ impl ProxyError {
             registry,
             registry_errors: crate::redact::registry_errors(registry_errors),
             retry_after,
+            candidates: Vec::new(),
+            suggestions: Vec::new(),
             trace,
         }
     }

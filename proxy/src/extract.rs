@@ -66,8 +66,8 @@ pub struct Download {
 struct DownloadForm {
     #[serde(rename = "ref")]
     reference: String,
-    digest: Option<String>,
-    platform: Option<String>,
+    digest: Option<lading_shared::Digest>,
+    platform: Option<lading_shared::Digest>,
     path: Option<String>,
     /// [`lading_shared::api::CREDENTIALS_FIELD`] (serde wants a literal here).
     credentials: Option<String>,

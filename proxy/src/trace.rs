@@ -65,6 +65,7 @@ impl Trace {
             duration_ms: pending.started.elapsed().as_millis() as u64,
             request_headers: pending.request_headers,
             response_headers: response_headers.map(redact::headers).unwrap_or_default(),
+            purpose: lading_shared::api::ExchangePurpose::Other,
             note,
         };
         self.lock().push(exchange);

@@ -9,7 +9,7 @@ use crate::manifest::Manifest;
 use crate::media_type::MediaType;
 use crate::reference::{Reference, Repository};
 
-/// `GET /api/health` → `{"status":"ok","version":…}`.
+/// `GET /api/health` → [`Health`]: the version and which registries this instance may reach.
 pub const HEALTH_PATH: &str = "/api/health";
 /// `GET /api/image?ref=REFERENCE` → [`ImageResponse`].
 pub const IMAGE_PATH: &str = "/api/image";
@@ -25,10 +25,92 @@ pub const CREDENTIALS_HEADER: &str = "x-lading-credentials";
 pub const CREDENTIALS_FIELD: &str = "credentials";
 
 /// Query of [`IMAGE_PATH`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImageQuery {
     #[serde(rename = "ref")]
     pub reference: String,
+    /// For a `ref` that names an index: answer the child with this digest, with the index as
+    /// [`ImageResponse::index`] (so the page can link back and offer the other platforms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<Digest>,
+}
+
+/// What [`HEALTH_PATH`] answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    /// Whether public registries (public addresses) may be reached.
+    #[serde(default)]
+    pub public_registries: bool,
+    /// Private or loopback registries the operator allow-listed (`host` or `host:port`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_hosts: Vec<String>,
+}
+
+/// `base64(username:password)`, the one codec for [`CREDENTIALS_HEADER`],
+/// [`CREDENTIALS_FIELD`] and HTTP Basic: written once so the browser and the proxy agree.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BasicCredentials {
+    pub username: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for BasicCredentials {
+    // Never print the password, even in a debug log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BasicCredentials")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a credentials value could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialsError {
+    #[error("the credentials are not base64")]
+    NotBase64,
+    #[error("the credentials are not UTF-8 text")]
+    NotText,
+    #[error("the credentials have no \":\" between the user name and the password")]
+    NoColon,
+    #[error("the user name is empty")]
+    EmptyUsername,
+}
+
+impl BasicCredentials {
+    pub fn new(username: impl Into<String>, password: impl Into<String>) -> BasicCredentials {
+        BasicCredentials {
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+
+    /// `base64(username:password)`, standard alphabet with padding.
+    pub fn encode(&self) -> String {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", self.username, self.password))
+    }
+
+    /// The value of an `Authorization` header: `Basic base64(username:password)`.
+    pub fn authorization(&self) -> String {
+        format!("Basic {}", self.encode())
+    }
+
+    /// Reads `base64(username:password)`; the password may contain `:`, the user name not.
+    pub fn decode(value: &str) -> Result<BasicCredentials, CredentialsError> {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(value.trim())
+            .map_err(|_| CredentialsError::NotBase64)?;
+        let text = String::from_utf8(bytes).map_err(|_| CredentialsError::NotText)?;
+        let (username, password) = text.split_once(':').ok_or(CredentialsError::NoColon)?;
+        if username.is_empty() {
+            return Err(CredentialsError::EmptyUsername);
+        }
+        Ok(BasicCredentials::new(username, password))
+    }
 }
 
 /// Query of [`TAGS_PATH`].
@@ -49,9 +131,66 @@ pub struct Exchange {
     pub request_headers: Vec<Header>,
     /// Headers as received; tokens and cookies replaced by `<redacted …>`.
     pub response_headers: Vec<Header>,
+    /// What step of the protocol this exchange was, as data (the note is for people).
+    #[serde(default)]
+    pub purpose: ExchangePurpose,
     /// Why this exchange happened or how it ended ("token request", "redirect to CDN", …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// The protocol step an [`Exchange`] performed, so a page or a test can group and label the
+/// conversation without reading prose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangePurpose {
+    /// `GET /v2/`: which authentication the registry wants.
+    Ping,
+    /// A token request to the realm of a `Bearer` challenge.
+    Token,
+    /// A token refreshed with a refresh token (`POST` to the realm).
+    RefreshToken,
+    /// `HEAD` of a manifest: its digest without a pull counted.
+    ManifestHead,
+    /// `GET` of a manifest.
+    ManifestGet,
+    /// `GET /v2/…/tags/list`, one page.
+    TagPage,
+    /// `GET` of a config blob.
+    Config,
+    /// `GET` of a layer or other blob (maybe a `Range`).
+    Blob,
+    /// The same blob from where the registry redirected (a CDN or object store).
+    Redirect,
+    /// A layer fetched from a foreign `urls` entry instead of the registry.
+    ForeignLayer,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+impl ExchangePurpose {
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExchangePurpose::Ping => "ping",
+            ExchangePurpose::Token => "token",
+            ExchangePurpose::RefreshToken => "token refresh",
+            ExchangePurpose::ManifestHead => "manifest digest",
+            ExchangePurpose::ManifestGet => "manifest",
+            ExchangePurpose::TagPage => "tags page",
+            ExchangePurpose::Config => "config",
+            ExchangePurpose::Blob => "blob",
+            ExchangePurpose::Redirect => "redirected blob",
+            ExchangePurpose::ForeignLayer => "foreign layer",
+            ExchangePurpose::Other => "other",
+        }
+    }
+
+    /// Token exchanges: the part of the conversation people find hardest.
+    pub fn is_token(self) -> bool {
+        matches!(self, ExchangePurpose::Token | ExchangePurpose::RefreshToken)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +218,9 @@ pub struct ImageResponse {
     /// The manifest exactly as received (lossy UTF-8 only if it was not UTF-8).
     pub raw: String,
     pub manifest: Manifest,
+    /// When the query chose a `platform` of an index: that index (this answer is the child).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexContext>,
     /// For an index: what each child manifest holds (fetched by the proxy).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<ChildSummary>,
@@ -89,6 +231,29 @@ pub struct ImageResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_error: Option<String>,
     pub trace: Vec<Exchange>,
+}
+
+/// The index an image was chosen from: enough to link back and to offer the other platforms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexContext {
+    /// The index as the person named it (a tag or digest).
+    pub reference: Reference,
+    pub digest: Digest,
+    /// Every entry of the index, in its order (including attestations).
+    pub platforms: Vec<PlatformCandidate>,
+}
+
+/// One entry of an index a person can choose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformCandidate {
+    pub digest: Digest,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<crate::platform::Platform>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<MediaType>,
+    /// BuildKit's `vnd.docker.reference.type` (an attestation is not a runnable platform).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_type: Option<String>,
 }
 
 /// A child of an index, summarised for the platform table.
@@ -110,8 +275,6 @@ pub struct ConfigBlob {
     pub digest: Digest,
     pub media_type: MediaType,
     pub size: u64,
-    /// Whether the received bytes hash to `digest`.
-    pub verified: bool,
     pub raw: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageConfig>,
@@ -156,6 +319,13 @@ pub struct ApiError {
     /// Seconds to wait, from `Retry-After`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// For [`ErrorKind::ChoosePlatform`]: the index's entries to choose from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<PlatformCandidate>,
+    /// Near matches a person may have meant: tags close to a missing tag, paths close to a
+    /// missing path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<String>,
     #[serde(default)]
     pub trace: Vec<Exchange>,
 }
@@ -167,6 +337,17 @@ pub enum ErrorKind {
     InvalidReference,
     /// A query parameter is missing or malformed (400).
     BadRequest,
+    /// The path or layer is not in this image or layer (404); `suggestions` may hold near
+    /// paths.
+    NotInImage,
+    /// The reference names an index and the view needs one image: `candidates` lists the
+    /// platforms (300).
+    ChoosePlatform,
+    /// Lading cannot do this for this kind of content, and says what it can (422): listing
+    /// a schema-1 image's layers, browsing an artifact that is not a tar.
+    Unsupported,
+    /// The host is allow-listed, but for another port (403).
+    PortNotAllowed,
     /// Credentials are needed or were rejected (401).
     Unauthorized,
     /// Authenticated but not allowed (403).
@@ -204,8 +385,13 @@ impl ErrorKind {
         match self {
             ErrorKind::InvalidReference | ErrorKind::BadRequest => 400,
             ErrorKind::Unauthorized => 401,
-            ErrorKind::Denied | ErrorKind::RefusedHost => 403,
-            ErrorKind::ManifestUnknown | ErrorKind::NameUnknown | ErrorKind::BlobUnknown => 404,
+            ErrorKind::ChoosePlatform => 300,
+            ErrorKind::Denied | ErrorKind::RefusedHost | ErrorKind::PortNotAllowed => 403,
+            ErrorKind::ManifestUnknown
+            | ErrorKind::NameUnknown
+            | ErrorKind::BlobUnknown
+            | ErrorKind::NotInImage => 404,
+            ErrorKind::Unsupported => 422,
             ErrorKind::MisdirectedHost => 421,
             ErrorKind::TooManyRequests => 429,
             ErrorKind::Timeout => 504,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{ApiError, Exchange};
 use crate::digest::Digest;
+use crate::media_type::MediaType;
 
 mod merge;
 mod path;
@@ -48,10 +49,10 @@ pub struct LayerQuery {
     pub reference: String,
     /// A layer (or blob) digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub digest: Option<String>,
+    pub digest: Option<Digest>,
     /// For a `ref` that names an index: the digest of the platform image to use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub platform: Option<String>,
+    pub platform: Option<Digest>,
     /// A path inside the image, for [`FILE_PATH`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -168,6 +169,13 @@ impl Entry {
     }
 }
 
+/// The most children a directory preview carries; the listing view shows the rest.
+pub const MAX_PREVIEW_CHILDREN: usize = 1000;
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// One line of a listing stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -196,7 +204,7 @@ pub struct LayerInfo {
     pub digest: Digest,
     /// Compressed size from the manifest.
     pub size: u64,
-    pub media_type: String,
+    pub media_type: MediaType,
     /// Sniffed from the bytes; `None` until read. (Whether the proxy had the listing cached
     /// is deliberately not part of the contract: it would tell anyone what others viewed.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,11 +221,23 @@ pub struct ListingSummary {
     pub trace: Vec<Exchange>,
 }
 
-/// What `/api/file?…&preview=N` answers.
+/// What `/api/file?…&preview=N` answers, for any path that exists: a file (its first bytes),
+/// a directory (its children), a symlink (followed; a broken one is answered as itself, with
+/// `dangling`), or any other entry (its metadata). A path that is not there is
+/// [`crate::api::ErrorKind::NotInImage`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FilePreview {
     /// The entry asked for (after following symlinks, see `resolved_from`).
     pub entry: Entry,
+    /// For a directory: its direct children (at most [`MAX_PREVIEW_CHILDREN`]), by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Entry>,
+    /// For a directory: how many children it has in all.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub children_total: u64,
+    /// For a symlink whose target is not in the image: the path that was not found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dangling: Option<String>,
     /// Index of the layer the bytes came from (bottom = 0).
     pub layer: usize,
     pub layer_digest: Digest,

@@ -29,6 +29,7 @@ pub fn ErrorView(
         registry_errors,
         retry_after,
         trace,
+        ..
     } = error;
     let registry = repository
         .as_ref()
@@ -82,6 +83,10 @@ fn title(kind: ErrorKind) -> &'static str {
     match kind {
         ErrorKind::InvalidReference => "That is not a valid reference",
         ErrorKind::BadRequest => "The request was malformed",
+        ErrorKind::NotInImage => "That path is not in this image",
+        ErrorKind::ChoosePlatform => "Choose a platform",
+        ErrorKind::Unsupported => "Lading cannot do that for this content",
+        ErrorKind::PortNotAllowed => "That port is not allowed for this host",
         ErrorKind::Unauthorized => "The registry wants you to sign in",
         ErrorKind::Denied => "Access denied",
         ErrorKind::ManifestUnknown => "No such tag or digest",

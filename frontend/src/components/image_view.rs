@@ -79,9 +79,6 @@ fn config_warnings(
         )),
         None => {}
         Some(blob) => {
-            if !blob.verified {
-                warnings.push(format!("The config blob did not hash to {}: the registry sent different content.", blob.digest));
-            }
             if let Some(error) = blob.parse_error.as_ref().filter(|_| container) {
                 warnings.push(format!("The config blob could not be read as an image config: {error}"));
             }

@@ -80,6 +80,7 @@ fn FileBody(image: String, source: Source, path: String, preview: FilePreview) -
         truncated,
         fetched_bytes,
         trace,
+        ..
     } = preview;
     let chain = (!resolved_from.is_empty()).then(|| {
         let mut steps = resolved_from.clone();

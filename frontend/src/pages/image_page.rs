@@ -79,6 +79,7 @@ fn ImageBody(input: String, image: ImageResponse) -> impl IntoView {
         config,
         config_error,
         trace,
+        ..
     } = image;
     let kind = match &manifest {
         Manifest::Index(_) => "Multi-platform index",

@@ -156,7 +156,7 @@ fn ListingHeader(image: String, source: Source, listing: Listing) -> impl IntoVi
                 view! {
                     <p class="muted">
                         <DigestLabel digest=layer.digest.clone() full=true /> " · "
-                        {human_size(layer.size)} " " {compression} " · " <code class="small">{layer.media_type.clone()}</code>
+                        {human_size(layer.size)} " " {compression} " · " <code class="small">{layer.media_type.to_string()}</code>
                     </p>
                 }
                 .into_any()

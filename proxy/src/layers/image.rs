@@ -42,7 +42,7 @@ pub fn layer_info(descriptor: &Descriptor, compression: Option<Compression>) -> 
     LayerInfo {
         digest: descriptor.digest.clone(),
         size: descriptor.size,
-        media_type: descriptor.media_type.to_string(),
+        media_type: descriptor.media_type.clone(),
         compression,
     }
 }

@@ -15,7 +15,6 @@ use futures_util::TryStreamExt;
 use lading_shared::layer::LayerQuery;
 use lading_shared::{Descriptor, Digest, Reference};
 
-use super::layer::parse_digest;
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::Download;
@@ -36,10 +35,10 @@ pub async fn stream_blob(
         error,
         trace: trace.exchanges(),
     };
-    let wanted = match query.digest.as_deref().map(Digest::parse) {
-        Some(Ok(digest)) => digest,
-        Some(Err(e)) => return Err(fail(ProxyError::BadRequest(format!("digest: {e}")))),
-        None => return Err(fail(ProxyError::BadRequest("digest is required".into()))),
+    let Some(wanted) = query.digest.clone() else {
+        return Err(fail(ProxyError::BadRequest(
+            "`digest` (the blob) is required".into(),
+        )));
     };
     let (session, _, image) = open_image(&state, credentials, &query, &trace)
         .await
@@ -70,7 +69,7 @@ pub(super) async fn open_image(
     trace: &Trace,
 ) -> Result<(Session, Reference, ResolvedImage), ProxyError> {
     let reference = Reference::parse(&query.reference)?;
-    let platform = query.platform.as_deref().map(parse_digest).transpose()?;
+    let platform = query.platform.clone();
     let session = Session::open(
         state.upstream.clone(),
         &reference.registry,

@@ -16,6 +16,8 @@ pub async fn unknown_api() -> impl IntoResponse {
         registry: None,
         registry_errors: Vec::new(),
         retry_after: None,
+        candidates: Vec::new(),
+        suggestions: Vec::new(),
         trace: Vec::new(),
     };
     (StatusCode::NOT_FOUND, Json(error))

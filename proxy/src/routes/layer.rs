@@ -218,10 +218,9 @@ async fn serve_file(
         .map(normalize_path)
         .ok_or_else(|| ProxyError::BadRequest("`path` is required".into()))?;
     let (session, _, image) = open_image(state, credentials, query, trace).await?;
-    let (located, data) = match query.digest.as_deref() {
-        Some(raw) => {
-            let digest = parse_digest(raw)?;
-            let layer = layer_index(&image, &digest)?;
+    let (located, data) = match &query.digest {
+        Some(digest) => {
+            let layer = layer_index(&image, digest)?;
             let descriptor = &image.manifest.layers[layer];
             let listing = listing_of(&session, &image, descriptor, None).await?;
             let located = locate_in_layer(&listing, layer, &path)?;
@@ -253,6 +252,9 @@ async fn serve_file(
         layer: data.layer,
         layer_digest: descriptor.digest.clone(),
         resolved_from: located.resolved_from,
+        children: Vec::new(),
+        children_total: 0,
+        dangling: None,
         content_base64: base64_encode(&bytes),
         truncated: (bytes.len() as u64) < size,
         fetched_bytes,
@@ -319,15 +321,10 @@ fn base64_encode(bytes: &[u8]) -> String {
 }
 
 fn required_digest(query: &LayerQuery) -> Result<Digest, ProxyError> {
-    let raw = query
+    query
         .digest
-        .as_deref()
-        .ok_or_else(|| ProxyError::BadRequest("`digest` (the layer) is required".into()))?;
-    parse_digest(raw)
-}
-
-pub(super) fn parse_digest(raw: &str) -> Result<Digest, ProxyError> {
-    Digest::parse(raw).map_err(|e| ProxyError::BadRequest(format!("invalid digest {raw:?}: {e}")))
+        .clone()
+        .ok_or_else(|| ProxyError::BadRequest("`digest` (the layer) is required".into()))
 }
 
 #[cfg(test)]

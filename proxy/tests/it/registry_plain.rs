@@ -63,7 +63,6 @@ async fn oci_index_shows_platforms_sizes_and_attestation_of_its_image() {
     let platform = image_response(&platform);
     assert_eq!(platform.digest, amd64);
     let config = platform.config.expect("config fetched");
-    assert!(config.verified);
     assert_eq!(config.digest.to_string(), pushed.linux_amd64.config.digest);
     assert!(config.image.is_some(), "{:?}", config.parse_error);
 }
@@ -168,7 +167,7 @@ async fn artifacts_render_generically() {
         let config = image
             .config
             .unwrap_or_else(|| panic!("{tag}: {:?}", image.config_error));
-        assert!(config.image.is_none() && config.verified);
+        assert!(config.image.is_none());
     }
 }
 
