@@ -4,7 +4,9 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lading_shared::ReferenceError;
-use lading_shared::api::{ApiError, ErrorCode, ErrorKind, Exchange, RegistryError};
+use lading_shared::api::{
+    ApiError, ErrorCode, ErrorKind, Exchange, PlatformCandidate, RegistryError,
+};
 
 use crate::guard::GuardError;
 
@@ -76,6 +78,27 @@ pub enum ProxyError {
         expected: String,
         actual: String,
     },
+    /// A path or layer that this image or layer does not have (404), with near matches.
+    #[error("{message}")]
+    NotInImage {
+        message: String,
+        suggestions: Vec<String>,
+    },
+    /// The reference names an index; the view needs one of its images (300).
+    #[error("{message}")]
+    ChoosePlatform {
+        message: String,
+        candidates: Vec<PlatformCandidate>,
+    },
+    /// Content Lading cannot handle this way; the message says what it can do instead (422).
+    #[error("{0}")]
+    Unsupported(String),
+    /// A fault of this server, not of the request or the registry (500).
+    #[error("{0}")]
+    Internal(String),
+    /// The client went away: nobody is listening, so this is never answered, only logged.
+    #[error("the client went away")]
+    Cancelled,
 }
 
 impl ProxyError {
@@ -142,6 +165,10 @@ impl ProxyError {
             ProxyError::Throttled { .. } => ErrorKind::TooManyRequests,
             ProxyError::BadUpstream(_) => ErrorKind::BadUpstream,
             ProxyError::Integrity { .. } => ErrorKind::Integrity,
+            ProxyError::NotInImage { .. } => ErrorKind::NotInImage,
+            ProxyError::ChoosePlatform { .. } => ErrorKind::ChoosePlatform,
+            ProxyError::Unsupported(_) => ErrorKind::Unsupported,
+            ProxyError::Internal(_) | ProxyError::Cancelled => ErrorKind::Internal,
         }
     }
 
@@ -150,7 +177,22 @@ impl ProxyError {
     pub fn into_api_error(self, trace: Vec<Exchange>) -> ApiError {
         let kind = self.kind();
         let message = crate::redact::text(&self.to_string());
+        let (mut candidates, mut suggestions) = (Vec::new(), Vec::new());
         let (registry, registry_errors, retry_after) = match self {
+            ProxyError::NotInImage {
+                suggestions: near, ..
+            } => {
+                // Paths and tags come from the registry: redacted like any text of its.
+                suggestions = near.iter().map(|s| crate::redact::text(s)).collect();
+                (None, Vec::new(), None)
+            }
+            ProxyError::ChoosePlatform {
+                candidates: choices,
+                ..
+            } => {
+                candidates = choices;
+                (None, Vec::new(), None)
+            }
             ProxyError::Upstream {
                 registry,
                 errors,
@@ -169,8 +211,8 @@ impl ProxyError {
             registry,
             registry_errors: crate::redact::registry_errors(registry_errors),
             retry_after,
-            candidates: Vec::new(),
-            suggestions: Vec::new(),
+            candidates,
+            suggestions,
             trace,
         }
     }

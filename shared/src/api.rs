@@ -348,6 +348,8 @@ pub enum ErrorKind {
     Unsupported,
     /// The host is allow-listed, but for another port (403).
     PortNotAllowed,
+    /// A fault of this server (500).
+    Internal,
     /// Credentials are needed or were rejected (401).
     Unauthorized,
     /// Authenticated but not allowed (403).
@@ -392,6 +394,7 @@ impl ErrorKind {
             | ErrorKind::BlobUnknown
             | ErrorKind::NotInImage => 404,
             ErrorKind::Unsupported => 422,
+            ErrorKind::Internal => 500,
             ErrorKind::MisdirectedHost => 421,
             ErrorKind::TooManyRequests => 429,
             ErrorKind::Timeout => 504,

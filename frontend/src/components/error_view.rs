@@ -87,6 +87,7 @@ fn title(kind: ErrorKind) -> &'static str {
         ErrorKind::ChoosePlatform => "Choose a platform",
         ErrorKind::Unsupported => "Lading cannot do that for this content",
         ErrorKind::PortNotAllowed => "That port is not allowed for this host",
+        ErrorKind::Internal => "Lading failed",
         ErrorKind::Unauthorized => "The registry wants you to sign in",
         ErrorKind::Denied => "Access denied",
         ErrorKind::ManifestUnknown => "No such tag or digest",
