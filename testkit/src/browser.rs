@@ -33,9 +33,44 @@ const CHROMIUM_ARGS: &[&str] = &[
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
-    "--window-size=1400,1000",
     "--disable-dev-shm-usage",
 ];
+
+/// The window a test looks through: desktop or phone width, light or dark scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewport {
+    pub width: u32,
+    pub height: u32,
+    pub dark: bool,
+}
+
+impl Viewport {
+    pub const DESKTOP: Viewport = Viewport {
+        width: 1300,
+        height: 1000,
+        dark: false,
+    };
+    /// An iPhone-sized CSS width, where tables must stack instead of scrolling sideways.
+    pub const PHONE: Viewport = Viewport {
+        width: 390,
+        height: 844,
+        dark: false,
+    };
+
+    pub const fn dark(self) -> Viewport {
+        Viewport { dark: true, ..self }
+    }
+
+    /// `desktop`, `phone-dark`, …: a suffix for screenshot names.
+    pub fn label(self) -> String {
+        let size = if self.width < 640 { "phone" } else { "desktop" };
+        if self.dark {
+            format!("{size}-dark")
+        } else {
+            size.to_string()
+        }
+    }
+}
 
 pub struct Browser {
     client: Client,
@@ -45,6 +80,15 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Self {
+        Self::start_with(Viewport {
+            width: 1400,
+            ..Viewport::DESKTOP
+        })
+        .await
+    }
+
+    /// A browser with this window size and colour scheme (`prefers-color-scheme`).
+    pub async fn start_with(viewport: Viewport) -> Self {
         let (driver, addr) = launch(
             |port| {
                 let mut command = Command::new(CHROMEDRIVER_BIN);
@@ -64,6 +108,13 @@ impl Browser {
             .expect("temp dir for the Chromium profile");
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.push(format!(
+            "--window-size={},{}",
+            viewport.width, viewport.height
+        ));
+        // Blink's own switch: 0 = dark, 1 = light.
+        let scheme = if viewport.dark { 0 } else { 1 };
+        args.push(format!("--blink-settings=preferredColorScheme={scheme}"));
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("chrome"));
         capabilities.insert(

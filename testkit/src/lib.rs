@@ -33,7 +33,9 @@ mod server;
 mod signing_key;
 mod token_server;
 
-pub use browser::{Browser, CHROMEDRIVER_BIN, CHROMIUM_BIN, artifacts_dir, require_frontend_dist};
+pub use browser::{
+    Browser, CHROMEDRIVER_BIN, CHROMIUM_BIN, Viewport, artifacts_dir, require_frontend_dist,
+};
 pub use faults::{
     FAULT_FILE, FAULT_REPO, FAULT_TAG, Fault, FaultImage, FaultRegistry, MAX_FAULT_BYTES,
     MAX_FAULT_TIME, Target,

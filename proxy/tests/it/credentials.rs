@@ -11,9 +11,9 @@
 //! in successfully leaves nothing another client (other credentials, same user with a wrong
 //! password, or nobody) can use.
 
-
 use std::path::Path;
 
+use crate::support::{Lading, encode};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use lading_shared::api::CREDENTIALS_HEADER;
@@ -22,7 +22,6 @@ use lading_testkit::{LadingProcess, Registry, TokenPolicy, TokenServer};
 use reqwest::StatusCode;
 use reqwest::header::ORIGIN;
 use serde_json::Value;
-use crate::support::{Lading, encode};
 
 const USER: &str = "reader";
 /// Distinctive, so any appearance in a log is this one.

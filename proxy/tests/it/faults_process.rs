@@ -2,13 +2,12 @@
 //! so, with `RUST_BACKTRACE=1`), it keeps answering, and a body that never ends passes
 //! through without growing its memory.
 
-
 use std::path::Path;
 
+use crate::support::encode;
 use lading_testkit::{FAULT_FILE, FAULT_REPO, Fault, FaultRegistry, LadingProcess, Target};
 use reqwest::StatusCode;
 use serde_json::Value;
-use crate::support::encode;
 
 /// Peak resident memory allowed after streaming a body larger than this (see
 /// `lading_testkit::MAX_FAULT_BYTES`): a `lading` that buffered it would exceed it.

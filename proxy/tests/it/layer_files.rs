@@ -3,13 +3,13 @@
 
 use crate::layers_common as common;
 
+use crate::support::{Lading, RawAnswer, encode};
 use axum::http::header::CONTENT_DISPOSITION;
 use base64::Engine as _;
 use lading_shared::api::ApiError;
 use lading_shared::layer::{EntryKind, FilePreview};
 use lading_testkit::Registry;
 use lading_testkit::fixtures::{self, PushedImage};
-use crate::support::{Lading, RawAnswer, encode};
 
 use common::*;
 

@@ -5,10 +5,10 @@ use crate::layers_common as common;
 
 use std::collections::BTreeSet;
 
+use crate::support::Lading;
 use lading_shared::layer::{Compression, Entry, EntryKind};
 use lading_testkit::Registry;
 use lading_testkit::fixtures::{self, Layer, LayerCompression, OCI_LAYER_TAR};
-use crate::support::Lading;
 
 use common::*;
 

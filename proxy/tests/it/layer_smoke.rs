@@ -1,12 +1,11 @@
 //! The layer engine end to end against a real registry: one layer's listing (then from
 //! cache), the merged filesystem, a preview through a symlink and a download.
 
-
+use crate::support::{Lading, encode};
 use base64::Engine as _;
 use lading_shared::layer::{EntryKind, FilePreview, ListingEvent};
 use lading_testkit::Registry;
 use lading_testkit::fixtures;
-use crate::support::{Lading, encode};
 
 fn events(body: &[u8]) -> Vec<ListingEvent> {
     body.split(|&b| b == b'\n')

@@ -3,7 +3,6 @@
 //! Expectations are written out here from what the fixtures put in the tars, never computed
 //! with `lading-shared`, so the code under test does not vouch for itself.
 
-
 use crate::support::{Lading, Listing, encode};
 use lading_shared::layer::{Entry, EntryKind};
 use lading_testkit::Registry;

@@ -3,19 +3,18 @@
 //! error that says the limit is Lading's, not the registry's; and their defaults by `--listen`
 //! address in the real binary. Everything runs on loopback; request loops are bounded.
 
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::{Lading, RawAnswer};
 use axum::Router;
 use axum::http::{StatusCode, header};
 use lading::Settings;
 use lading::limits::client::ClientLimits;
 use lading_testkit::{BackgroundServer, LadingProcess, ScriptedRegistry, TagScript};
-use crate::support::{Lading, RawAnswer};
 use tokio::sync::Semaphore;
 
 /// Two ports of one client, and two other clients.

@@ -5,6 +5,7 @@
 
 use crate::support;
 
+use crate::support::{Answer, Lading, encode};
 use lading::Settings;
 use lading::limits::Limits;
 use lading_shared::layer::ListingEvent;
@@ -12,7 +13,6 @@ use lading_shared::manifest::MAX_MANIFEST_BYTES;
 use lading_testkit::fixtures::{Blob, LayerBuilder, LayerCompression, media_types};
 use lading_testkit::{Canned, ScriptedRegistry, TagScript};
 use serde_json::{Value, json};
-use crate::support::{Answer, Lading, encode};
 
 const REPO: &str = "team/app";
 

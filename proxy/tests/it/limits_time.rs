@@ -5,10 +5,10 @@
 //! hundred milliseconds against loopback upstreams that stall or drip, and assert the error,
 //! never a speed.
 
-
 use std::convert::Infallible;
 use std::time::Duration;
 
+use crate::support::{Answer, Lading, encode};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::StatusCode;
@@ -16,7 +16,6 @@ use axum::routing::{get, head};
 use lading::Settings;
 use lading::limits::Limits;
 use lading_testkit::BackgroundServer;
-use crate::support::{Answer, Lading, encode};
 
 const SHORT: Duration = Duration::from_millis(300);
 /// Long enough that only the limit under test can fire first.

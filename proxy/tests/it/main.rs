@@ -1,10 +1,11 @@
 //! Every integration test of the proxy in one binary (one link step instead of thirty),
 //! one module per suite. Run one suite with `cargo test -p lading-proxy --test it SUITE::`.
 
-mod support;
 mod faults_common;
 mod layers_common;
+mod support;
 
+mod attacks;
 mod blobs_export;
 mod browser;
 mod browser_faults;
@@ -32,7 +33,6 @@ mod ssrf_dns;
 mod ssrf_hops;
 mod ssrf_paths;
 mod ssrf_targets;
-mod attacks;
 
 /// The binary the attacks run against: this build's `lading`, or the one named by
 /// `LADING_ATTACK_BIN` (to replay them against an older build and watch them succeed).

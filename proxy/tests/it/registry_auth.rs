@@ -1,9 +1,8 @@
 //! Authentication against real registries: htpasswd (Basic) and token auth, where the
 //! harness is the token server and distribution verifies its JWTs.
 
-
-use lading_testkit::{Registry, TokenPolicy, TokenServer, fixtures};
 use crate::support::Lading;
+use lading_testkit::{Registry, TokenPolicy, TokenServer, fixtures};
 
 const USER: &str = "alice";
 const PASSWORD: &str = "correct horse battery staple";

@@ -3,12 +3,12 @@
 
 use crate::support;
 
+use crate::support::Lading;
 use lading_shared::api::{ImageResponse, TagsResponse};
 use lading_shared::manifest::EntryKind;
 use lading_shared::{Digest, Manifest, MediaType};
 use lading_testkit::Registry;
 use lading_testkit::fixtures;
-use crate::support::Lading;
 
 fn image_response(answer: &support::Answer) -> ImageResponse {
     assert_eq!(answer.status, 200, "{:#}", answer.json);

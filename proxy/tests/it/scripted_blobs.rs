@@ -1,7 +1,6 @@
 //! Blob streaming against scripted servers on loopback, for what distribution 2.8 cannot
 //! show: CDNs that ignore `Range`, blobs that do not match their digest, foreign layers.
 
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

@@ -1,9 +1,9 @@
 //! Behaviour distribution 2.8 cannot show, against scripted servers on loopback: `Link`
 //! pagination, junk tags, blob redirects to a CDN, redirect loops and hostile redirects.
 
-
 use std::sync::{Arc, Mutex};
 
+use crate::support::Lading;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use lading_shared::Digest;
 use lading_shared::api::TagsResponse;
 use lading_testkit::{BackgroundServer, NextLink, ScriptedRegistry, TagScript};
-use crate::support::Lading;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn follows_relative_link_pagination_to_the_end_and_reports_junk() {

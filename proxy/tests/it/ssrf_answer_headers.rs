@@ -3,11 +3,10 @@
 //! fixed binary type with `nosniff`, whatever the registry said the bytes were. A layer whose
 //! bytes are an HTML page with script must download, never display.
 
-
+use crate::support::{Lading, encode};
 use axum::http::{HeaderMap, header};
 use lading_testkit::fixtures::{LayerBuilder, layer_descriptor, script_image};
 use lading_testkit::{Canned, ScriptedRegistry, TagScript};
-use crate::support::{Lading, encode};
 
 const REPO: &str = "team/app";
 const TAG: &str = "v1";

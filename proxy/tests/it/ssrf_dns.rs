@@ -7,12 +7,11 @@
 //! `Guard::screen` and its table in `proxy/src/guard/tests.rs`: this machine has no DNS
 //! server to script such an answer end to end).
 
-
 use std::path::Path;
 
+use crate::support::Lading;
 use lading_testkit::fixtures::ConnectionTrap;
 use lading_testkit::{LadingProcess, ScriptedRegistry, TagScript};
-use crate::support::Lading;
 
 /// `localhost` comes from `/etc/hosts` through the system resolver, like a rebinding name
 /// that answers `127.0.0.1` would come from DNS.

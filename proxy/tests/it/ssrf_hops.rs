@@ -7,11 +7,11 @@
 
 use crate::support;
 
+use crate::support::{Lading, encode};
 use lading::{AppState, Settings, app};
 use lading_testkit::fixtures::{ConnectionTrap, layer_descriptor, script_image};
 use lading_testkit::{BackgroundServer, Canned, ScriptedRegistry, TagScript};
 use serde_json::json;
-use crate::support::{Lading, encode};
 
 const REPO: &str = "team/app";
 const TAG: &str = "v1";

@@ -3,10 +3,9 @@
 //! `platform=` are digests, never path segments; `path=` (a file in a layer) never becomes
 //! part of an upstream URL. Junk input is a 400 before any upstream request.
 
-
+use crate::support::{Lading, RawAnswer, encode};
 use lading_testkit::fixtures::{hostile_layer, layer_descriptor, script_image};
 use lading_testkit::{Canned, ScriptedRegistry, TagScript};
-use crate::support::{Lading, RawAnswer, encode};
 
 const REPO: &str = "team/app";
 const TAG: &str = "v1";

@@ -5,9 +5,8 @@
 //! "never connected", not "connected and then failed". Hosts that are not on this machine
 //! (10/8, 169.254.169.254, …) could not be reached anyway; the trace proves no request left.
 
-
-use lading_testkit::fixtures::ConnectionTrap;
 use crate::support::{Answer, Lading, encode};
+use lading_testkit::fixtures::ConnectionTrap;
 
 /// Registry-host spellings of a private address; `PORT` becomes the trap's port.
 const PRIVATE_HOSTS: &[&str] = &[

@@ -4,9 +4,9 @@
 //! Every valid row states what Docker would make of the input (registry, repository, tag,
 //! digest); every invalid row states the exact error a person would be shown.
 
+use crate::reference_cases;
 use lading_shared::reference::{MAX_NAME_LEN, MAX_TAG_LEN, is_valid_tag};
 use lading_shared::{Digest, Reference, ReferenceError};
-use crate::reference_cases;
 
 use reference_cases::invalid::invalid_cases;
 use reference_cases::valid::valid_cases;

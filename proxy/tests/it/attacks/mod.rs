@@ -9,4 +9,3 @@ mod memory;
 mod ranges;
 mod redaction;
 mod sockets;
-

@@ -2,8 +2,6 @@
 //! body that breaks (a download must fail rather than complete), and the checks every fault
 //! test ends with: a typed, explained error, then a healthy answer from the same app.
 
-
-
 use std::time::Duration;
 
 use axum::body::Body;

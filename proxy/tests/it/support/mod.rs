@@ -1,7 +1,5 @@
 //! Calls the app in-process, as the browser would, and reads its JSON answers.
 
-
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use base64::Engine as _;

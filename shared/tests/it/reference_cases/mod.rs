@@ -1,7 +1,6 @@
 //! The rows of the reference table and the helpers that write them: shared by the
 //! `Reference` and `Repository` tables, split by valid and invalid input.
 
-
 pub mod invalid;
 pub mod valid;
 
