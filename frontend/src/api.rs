@@ -3,46 +3,153 @@
 //! component can explain them all.
 
 use gloo_net::http::Request;
+use lading_shared::Repository;
 use lading_shared::api::{
-    ApiError, CREDENTIALS_HEADER, ErrorKind, IMAGE_PATH, ImageResponse, TAGS_PATH, TagsResponse,
+    ApiError, CREDENTIALS_HEADER, ErrorKind, HEALTH_PATH, Health, IMAGE_PATH, ImageQuery,
+    ImageResponse, TagsResponse,
 };
-use lading_shared::layer::FilePreview;
+use lading_shared::layer::{FILE_PATH, FilePreview, ListingEvent};
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, ReadableStreamReadResult};
 
-use crate::format::encode_query_value;
+use crate::layer_links::Subject;
+use crate::links::{api_url, listing_api, tags_api};
+use crate::ndjson::{LineError, LineSplitter};
 
-/// `GET /api/image?ref=…`: the manifest behind `reference` as a person typed it.
+/// `GET /api/image`: the manifest behind a reference as a person typed it (and, for an
+/// index, the child for `platform`).
 pub async fn fetch_image(
-    reference: &str,
+    query: &ImageQuery,
     credentials: Option<String>,
 ) -> Result<ImageResponse, ApiError> {
-    let url = format!("{IMAGE_PATH}?ref={}", encode_query_value(reference));
-    get_json(&url, credentials).await
+    get_json(&api_url(IMAGE_PATH, query), credentials).await
 }
 
-/// `GET /api/tags?repo=…`: every tag of `repository` (`REGISTRY/REPOSITORY`).
+/// `GET /api/health`: the version and which registries this Lading may reach.
+pub async fn fetch_health() -> Result<Health, ApiError> {
+    get_json(HEALTH_PATH, None).await
+}
+
+/// `GET /api/tags`: every tag of `repository`.
 pub async fn fetch_tags(
-    repository: &str,
+    repository: &Repository,
     credentials: Option<String>,
 ) -> Result<TagsResponse, ApiError> {
-    let url = format!("{TAGS_PATH}?repo={}", encode_query_value(repository));
-    get_json(&url, credentials).await
+    get_json(&tags_api(repository), credentials).await
 }
 
-/// `GET /api/file?…&preview=N` (the URL from `layer_links::file_api_url`): a file's first
-/// bytes and facts.
+/// `GET /api/file?…&preview=BYTES`: what is at `path` (a file's first bytes, a directory's
+/// children, a symlink followed or found dangling).
 pub async fn fetch_file_preview(
-    url: &str,
+    subject: &Subject,
+    path: &str,
+    bytes: u64,
     credentials: Option<String>,
 ) -> Result<FilePreview, ApiError> {
-    get_json(url, credentials).await
+    let mut query = subject.query(Some(path));
+    query.preview = Some(bytes);
+    get_json(&api_url(FILE_PATH, &query), credentials).await
+}
+
+/// `GET /api/blob`: a small blob's bytes (an artifact's JSON layer), refused unless the
+/// answer says it is at most `limit` bytes (the descriptor's size is the registry's word).
+pub async fn fetch_small_blob(
+    query: &lading_shared::layer::LayerQuery,
+    limit: u64,
+    credentials: Option<String>,
+) -> Result<Vec<u8>, ApiError> {
+    let url = api_url(lading_shared::layer::BLOB_PATH, query);
+    let response = send(&url, "*/*", credentials, None).await?;
+    if !response.ok() {
+        let status = response.status();
+        let body = response.text().await.map_err(|e| cut_off(&e))?;
+        return Err(error_from_body(status, &body));
+    }
+    let length = response
+        .headers()
+        .get("content-length")
+        .and_then(|l| l.parse::<u64>().ok());
+    if length.is_none_or(|l| l > limit) {
+        return Err(local_error(
+            ErrorKind::TooLarge,
+            format!("The content is not known to be at most {limit} bytes; download it instead."),
+        ));
+    }
+    response.binary().await.map_err(|e| cut_off(&e))
+}
+
+/// Streams the NDJSON listing of `subject`, calling `on_events` with the events of each
+/// network chunk. Aborting `signal` ends the request (and this call, with an error the
+/// caller recognises by the signal). `Ok` means the body ended; the caller checks that the
+/// last event was `Done` or `Error`.
+pub async fn stream_listing(
+    subject: &Subject,
+    credentials: Option<String>,
+    signal: &AbortSignal,
+    mut on_events: impl FnMut(Vec<ListingEvent>),
+) -> Result<(), ApiError> {
+    let response = send(
+        &listing_api(subject),
+        "application/x-ndjson",
+        credentials,
+        Some(signal),
+    )
+    .await?;
+    if !response.ok() {
+        let status = response.status();
+        let body = response.text().await.map_err(|e| cut_off(&e))?;
+        return Err(error_from_body(status, &body));
+    }
+    let body = response.body().ok_or_else(|| cut_off(&"no body"))?;
+    let reader = ReadableStreamDefaultReader::new(&body).map_err(|e| cut_off(&js_text(&e)))?;
+    let mut splitter = LineSplitter::default();
+    loop {
+        let read = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| cut_off(&js_text(&e)))?;
+        let read: ReadableStreamReadResult = read.unchecked_into();
+        let done = read.get_done().unwrap_or(false);
+        let lines = if done {
+            splitter.finish().map(|l| l.into_iter().collect())
+        } else {
+            let chunk = js_sys::Uint8Array::new(&read.get_value()).to_vec();
+            splitter.push(&chunk)
+        };
+        let lines = lines.map_err(|e| match e {
+            LineError::TooLong => mismatch(&"a line longer than any event"),
+            LineError::NotUtf8 => mismatch(&"a line that is not UTF-8"),
+        })?;
+        let mut events = Vec::with_capacity(lines.len());
+        for line in &lines {
+            events.push(serde_json::from_str::<ListingEvent>(line).map_err(|e| mismatch(&e))?);
+        }
+        if !events.is_empty() {
+            on_events(events);
+        }
+        if done {
+            return Ok(());
+        }
+    }
+}
+
+fn js_text(value: &wasm_bindgen::JsValue) -> String {
+    value
+        .as_string()
+        .or_else(|| {
+            value
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| "a browser error".to_owned())
 }
 
 async fn get_json<T: DeserializeOwned>(
     url: &str,
     credentials: Option<String>,
 ) -> Result<T, ApiError> {
-    let response = send(url, "application/json", credentials).await?;
+    let response = send(url, "application/json", credentials, None).await?;
     let status = response.status();
     let body = response.text().await.map_err(|e| cut_off(&e))?;
     if response.ok() {
@@ -52,12 +159,15 @@ async fn get_json<T: DeserializeOwned>(
 }
 
 /// Sends a GET with the credentials header (if any) for the registry concerned.
-pub async fn send(
+async fn send(
     url: &str,
     accept: &str,
     credentials: Option<String>,
+    signal: Option<&AbortSignal>,
 ) -> Result<gloo_net::http::Response, ApiError> {
-    let mut request = Request::get(url).header("accept", accept);
+    let mut request = Request::get(url)
+        .header("accept", accept)
+        .abort_signal(signal);
     if let Some(credentials) = credentials {
         request = request.header(CREDENTIALS_HEADER, &credentials);
     }
@@ -71,7 +181,7 @@ pub async fn send(
 
 /// A proxy error carries the contract's body; anything else (a gateway in front of Lading,
 /// an old server) is reported by status.
-pub fn error_from_body(status: u16, body: &str) -> ApiError {
+fn error_from_body(status: u16, body: &str) -> ApiError {
     serde_json::from_str(body).unwrap_or_else(|_| {
         local_error(
             ErrorKind::Upstream,
@@ -80,14 +190,14 @@ pub fn error_from_body(status: u16, body: &str) -> ApiError {
     })
 }
 
-pub fn cut_off(e: &dyn std::fmt::Display) -> ApiError {
+fn cut_off(e: &dyn std::fmt::Display) -> ApiError {
     local_error(
         ErrorKind::Unreachable,
         format!("The Lading server's answer was cut off ({e})."),
     )
 }
 
-pub fn mismatch(e: &dyn std::fmt::Display) -> ApiError {
+fn mismatch(e: &dyn std::fmt::Display) -> ApiError {
     local_error(
         ErrorKind::BadUpstream,
         format!(

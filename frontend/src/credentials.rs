@@ -3,8 +3,7 @@
 //! session). They are sent, as the proxy's credentials header, only on calls for their
 //! registry.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use lading_shared::api::BasicCredentials;
 use leptos::prelude::*;
 
 const KEY_PREFIX: &str = "lading.credentials:";
@@ -36,13 +35,12 @@ impl Credentials {
     /// Who is signed in to `registry`, if anyone.
     pub fn username(&self, registry: &str) -> Option<String> {
         let encoded = self.header_for(registry)?;
-        let decoded = String::from_utf8(STANDARD.decode(encoded).ok()?).ok()?;
-        decoded.split_once(':').map(|(user, _)| user.to_string())
+        BasicCredentials::decode(&encoded).ok().map(|c| c.username)
     }
 
     /// Stores credentials for `registry`; `false` if the browser refused (storage disabled).
     pub fn sign_in(&self, registry: &str, username: &str, password: &str) -> bool {
-        let value = STANDARD.encode(format!("{username}:{password}"));
+        let value = BasicCredentials::new(username, password).encode();
         let stored = storage().is_some_and(|s| s.set_item(&key(registry), &value).is_ok());
         self.version.update(|v| *v += 1);
         stored

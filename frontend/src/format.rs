@@ -1,9 +1,9 @@
 //! Plain formatting helpers: sizes, durations, timestamps, links and trace summaries.
 //! Pure functions, tested natively, so views stay declarative.
 
+use lading_shared::MediaType;
 use lading_shared::api::Exchange;
 use lading_shared::media_type::Compression;
-use lading_shared::{MediaType, Reference, Repository};
 
 /// Bytes in IEC units (KiB, MiB, …): registries count in bytes, and binary units are what
 /// layer sizes on disk are usually quoted in. Integer arithmetic only: float formatting
@@ -87,35 +87,18 @@ pub fn format_created(timestamp: &str) -> String {
     }
 }
 
-/// Percent-encodes a query value, keeping `:`, `/` and `@` readable: references in shared
-/// links should look like references. `+` is encoded because URLSearchParams reads it as a
-/// space.
-pub fn encode_query_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        let keep = byte.is_ascii_alphanumeric() || b"-._~:/@".contains(&byte);
-        if keep {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
+/// `text` shortened in the middle to at most `max` characters (`max` ≥ 3), keeping its
+/// start and end (a name's extension, a path's file); `None` when it already fits.
+pub fn shorten_middle(text: &str, max: usize) -> Option<String> {
+    let count = text.chars().count();
+    if count <= max || max < 3 {
+        return None;
     }
-    out
-}
-
-/// The image view of `reference`.
-pub fn image_href(reference: &Reference) -> String {
-    image_input_href(&reference.to_string())
-}
-
-/// The image view of a reference as a person typed it (normalised by the view itself).
-pub fn image_input_href(input: &str) -> String {
-    format!("/?image={}", encode_query_value(input.trim()))
-}
-
-/// The tag list of `repository`.
-pub fn repo_href(repository: &Repository) -> String {
-    format!("/?repo={}", encode_query_value(&repository.to_string()))
+    let keep = max - 1;
+    let (head, tail) = (keep.div_ceil(2), keep / 2);
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(count - tail).collect();
+    Some(format!("{start}…{end}"))
 }
 
 /// An exec-form command as a Dockerfile would spell it: `["nginx","-g","daemon off;"]`.
@@ -159,23 +142,12 @@ pub fn status_class(status: Option<u16>) -> &'static str {
     }
 }
 
-/// Whether an exchange was a token request (the second leg of the Bearer dance).
-pub fn is_token_exchange(exchange: &Exchange) -> bool {
-    let note = exchange
-        .note
-        .as_deref()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let path = exchange.url.split(['?', '#']).next().unwrap_or_default();
-    note.contains("token") || path.ends_with("/token")
-}
-
 /// One line about a trace: "5 requests · 1 token exchange · 132 ms".
 pub fn trace_summary(trace: &[Exchange]) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = vec![plural(trace.len(), "request", "requests")];
-    let tokens = trace.iter().filter(|e| is_token_exchange(e)).count();
+    let tokens = trace.iter().filter(|e| e.purpose.is_token()).count();
     if tokens > 0 {
         parts.push(plural(tokens, "token exchange", "token exchanges"));
     }
@@ -241,23 +213,15 @@ mod tests {
     }
 
     #[test]
-    fn query_values_stay_readable_and_safe() {
+    fn long_names_are_shortened_in_the_middle() {
+        assert_eq!(shorten_middle("short.txt", 20), None);
         assert_eq!(
-            encode_query_value("localhost:5000/team/api@sha256:ab"),
-            "localhost:5000/team/api@sha256:ab"
+            shorten_middle("libreally-long-library-name.so.6", 15).as_deref(),
+            Some("libreal…me.so.6")
         );
-        assert_eq!(encode_query_value("a+b c&d#e%"), "a%2Bb%20c%26d%23e%25");
-        assert_eq!(encode_query_value("é"), "%C3%A9");
-        let reference = Reference::parse("alpine:3.9").unwrap();
-        assert_eq!(
-            image_href(&reference),
-            "/?image=docker.io/library/alpine:3.9"
-        );
-        assert_eq!(
-            repo_href(&reference.repository()),
-            "/?repo=docker.io/library/alpine"
-        );
-        assert_eq!(image_input_href(" alpine "), "/?image=alpine");
+        let cut = shorten_middle("ééééééééééé", 5).expect("cut");
+        assert_eq!(cut, "éé…éé", "characters, not bytes");
+        assert_eq!(shorten_middle("abcdef", 2), None, "too small to cut");
     }
 
     #[test]
@@ -318,7 +282,10 @@ mod tests {
     fn summarises_a_trace() {
         let trace = [
             exchange("https://r.example/v2/", Some(401), 20, Some("ping")),
-            exchange("https://auth.example/token?scope=x", Some(200), 40, None),
+            Exchange {
+                purpose: lading_shared::api::ExchangePurpose::Token,
+                ..exchange("https://auth.example/token?scope=x", Some(200), 40, None)
+            },
             exchange("https://r.example/v2/a/manifests/1", Some(200), 72, None),
         ];
         assert_eq!(

@@ -1,129 +1,147 @@
-//! URLs of the "inside the layers" views and API calls. Views live in the query string
-//! (`/?image=REF&layer=DIGEST[&path=/p]`, `/?image=REF&fs=merged[&path=/p]`), so every one
-//! is a link that opens fresh; API URLs follow `lading_shared::layer`'s contract.
+//! What the "inside the layers" views look at ([`Subject`]: an image, maybe a platform of
+//! an index, and one layer or the merged filesystem) and the downloads they offer. A
+//! download is an API path and the shared [`LayerQuery`]: a link without credentials, a
+//! posted form with them (see `lading_shared::layer::EXPORT_PATH`).
 
 use lading_shared::api::CREDENTIALS_FIELD;
-use lading_shared::layer::{BLOB_PATH, EXPORT_PATH, FILE_PATH, LAYER_PATH, MERGED_PATH};
+use lading_shared::layer::{BLOB_PATH, EXPORT_PATH, FILE_PATH, LayerQuery};
+use lading_shared::{Digest, Reference};
 
-use crate::format::encode_query_value;
-
-/// Query parameters of the views (fixed: shared links depend on them).
-pub const LAYER_PARAM: &str = "layer";
-pub const FS_PARAM: &str = "fs";
-pub const FS_MERGED: &str = "merged";
-pub const PATH_PARAM: &str = "path";
+use crate::links::api_url;
+use crate::view_query::{FS_MERGED, ViewQuery};
 
 /// Which filesystem a view looks at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Source {
     /// One layer, by digest.
-    Layer(String),
+    Layer(Digest),
     /// Every layer applied in order.
     Merged,
 }
 
-/// `sha256:0123456789ab`: enough to tell layers apart in a title or breadcrumb.
-pub fn short_digest(digest: &str) -> String {
-    digest.chars().take(19).collect()
-}
-
-/// The listing view of `source` in image `image`.
-pub fn listing_href(image: &str, source: &Source) -> String {
-    let image = encode_query_value(image);
-    match source {
-        Source::Layer(digest) => format!(
-            "/?image={image}&{LAYER_PARAM}={}",
-            encode_query_value(digest)
-        ),
-        Source::Merged => format!("/?image={image}&{FS_PARAM}={FS_MERGED}"),
-    }
-}
-
-/// The file view of `path`.
-pub fn file_href(image: &str, source: &Source, path: &str) -> String {
-    format!(
-        "{}&{PATH_PARAM}={}",
-        listing_href(image, source),
-        encode_query_value(path)
-    )
-}
-
-/// The NDJSON listing stream of `source`.
-pub fn listing_api_url(image: &str, source: &Source) -> String {
-    let image = encode_query_value(image);
-    match source {
-        Source::Layer(digest) => format!(
-            "{LAYER_PATH}?ref={image}&digest={}",
-            encode_query_value(digest)
-        ),
-        Source::Merged => format!("{MERGED_PATH}?ref={image}"),
-    }
-}
-
-/// `GET` of a file's JSON preview, at most `bytes` bytes (its download is [`Download::file`]).
-pub fn file_api_url(image: &str, source: &Source, path: &str, bytes: u64) -> String {
-    format!(
-        "{}&preview={bytes}",
-        Download::file(image, source, path).href()
-    )
-}
-
-/// A download: an API path and its fields. As a link (no credentials) the fields are the
-/// query; for a private image the same fields are posted as a form with the credentials,
-/// since a link cannot carry the credentials header (see `lading_shared::layer::EXPORT_PATH`).
+/// An image's filesystem, as the listing and file views (and their API calls) name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub reference: Reference,
+    /// For a reference that names an index: the platform's image manifest.
+    pub platform: Option<Digest>,
+    pub source: Source,
+}
+
+impl Subject {
+    /// The same image, another source (a layer's merged view, a merged row's layer).
+    pub fn with_source(&self, source: Source) -> Subject {
+        Subject {
+            source,
+            ..self.clone()
+        }
+    }
+
+    pub fn registry(&self) -> &str {
+        &self.reference.registry
+    }
+
+    /// "Layer sha256:0123456789ab" or "Merged filesystem".
+    pub fn label(&self) -> String {
+        match &self.source {
+            Source::Layer(digest) => format!("Layer {}", digest.short()),
+            Source::Merged => "Merged filesystem".to_owned(),
+        }
+    }
+
+    /// The API query: the image, its platform, the layer (for a layer) and a path.
+    pub fn query(&self, path: Option<&str>) -> LayerQuery {
+        LayerQuery {
+            reference: self.reference.to_string(),
+            digest: match &self.source {
+                Source::Layer(digest) => Some(digest.clone()),
+                Source::Merged => None,
+            },
+            platform: self.platform.clone(),
+            path: path.map(str::to_owned),
+            preview: None,
+        }
+    }
+
+    /// The view query: the listing (no `path`) or the view of `path`, nothing set up.
+    pub fn view_query(&self, path: Option<&str>) -> ViewQuery {
+        let (layer, fs) = match &self.source {
+            Source::Layer(digest) => (Some(digest.to_string()), None),
+            Source::Merged => (None, Some(FS_MERGED.to_owned())),
+        };
+        ViewQuery {
+            image: Some(self.reference.to_string()),
+            platform: self.platform.as_ref().map(Digest::to_string),
+            layer,
+            fs,
+            path: path.map(str::to_owned),
+            ..ViewQuery::default()
+        }
+    }
+}
+
+/// A download: an API path, its query, and the registry whose credentials it needs.
+#[derive(Debug, Clone)]
 pub struct Download {
     pub path: &'static str,
-    /// `ref` first: [`Download::image`] reads it.
-    pub fields: Vec<(&'static str, String)>,
+    pub query: LayerQuery,
+    pub registry: String,
 }
 
 impl Download {
     /// A layer blob as stored (compressed).
-    pub fn blob(image: &str, digest: &str) -> Download {
-        Download::of(BLOB_PATH, image, vec![("digest", digest.to_owned())])
+    pub fn blob(reference: &Reference, platform: Option<&Digest>, digest: &Digest) -> Download {
+        let mut query = image_query(reference, platform);
+        query.digest = Some(digest.clone());
+        Download::of(BLOB_PATH, reference, query)
     }
 
     /// The image as a tar (OCI layout + `docker load`).
-    pub fn export(image: &str) -> Download {
-        Download::of(EXPORT_PATH, image, Vec::new())
+    pub fn export(reference: &Reference, platform: Option<&Digest>) -> Download {
+        Download::of(EXPORT_PATH, reference, image_query(reference, platform))
     }
 
     /// A file's exact bytes, from one layer or the merged filesystem.
-    pub fn file(image: &str, source: &Source, path: &str) -> Download {
-        let mut fields = vec![("path", path.to_owned())];
-        if let Source::Layer(digest) = source {
-            fields.push(("digest", digest.clone()));
+    pub fn file(subject: &Subject, path: &str) -> Download {
+        Download::of(FILE_PATH, &subject.reference, subject.query(Some(path)))
+    }
+
+    fn of(path: &'static str, reference: &Reference, query: LayerQuery) -> Download {
+        Download {
+            path,
+            query,
+            registry: reference.registry.clone(),
         }
-        Download::of(FILE_PATH, image, fields)
-    }
-
-    fn of(path: &'static str, image: &str, rest: Vec<(&'static str, String)>) -> Download {
-        let mut fields = vec![("ref", image.to_owned())];
-        fields.extend(rest);
-        Download { path, fields }
-    }
-
-    /// The image the download belongs to (its registry decides the credentials).
-    pub fn image(&self) -> &str {
-        &self.fields[0].1
     }
 
     /// The plain link: shareable, streamed by the browser.
     pub fn href(&self) -> String {
-        let query: Vec<String> = self
-            .fields
-            .iter()
-            .map(|(name, value)| format!("{name}={}", encode_query_value(value)))
-            .collect();
-        format!("{}?{}", self.path, query.join("&"))
+        api_url(self.path, &self.query)
     }
 
-    /// The hidden fields of the form that downloads with `credentials`.
-    pub fn form_fields(&self, credentials: &str) -> Vec<(&'static str, String)> {
-        let mut fields = self.fields.clone();
-        fields.push((CREDENTIALS_FIELD, credentials.to_owned()));
+    /// The hidden fields of the form that downloads with `credentials`: the query's fields
+    /// as raw values (the browser encodes the form).
+    pub fn form_fields(&self, credentials: &str) -> Vec<(String, String)> {
+        let mut fields: Vec<(String, String)> = match serde_json::to_value(&self.query) {
+            Ok(serde_json::Value::Object(map)) => map
+                .into_iter()
+                .map(|(name, value)| match value {
+                    serde_json::Value::String(text) => (name, text),
+                    other => (name, other.to_string()),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        fields.push((CREDENTIALS_FIELD.to_owned(), credentials.to_owned()));
         fields
+    }
+}
+
+fn image_query(reference: &Reference, platform: Option<&Digest>) -> LayerQuery {
+    LayerQuery {
+        reference: reference.to_string(),
+        platform: platform.cloned(),
+        ..LayerQuery::default()
     }
 }
 
@@ -131,74 +149,51 @@ impl Download {
 mod tests {
     use super::*;
 
-    const IMAGE: &str = "localhost:5000/team/api@sha256:abc";
-
-    #[test]
-    fn view_urls() {
-        let layer = Source::Layer("sha256:def".to_owned());
-        assert_eq!(
-            listing_href(IMAGE, &layer),
-            "/?image=localhost:5000/team/api@sha256:abc&layer=sha256:def"
-        );
-        assert_eq!(
-            listing_href(IMAGE, &Source::Merged),
-            "/?image=localhost:5000/team/api@sha256:abc&fs=merged"
-        );
-        assert_eq!(
-            file_href(IMAGE, &Source::Merged, "/etc/a b+c"),
-            "/?image=localhost:5000/team/api@sha256:abc&fs=merged&path=/etc/a%20b%2Bc"
-        );
-    }
-
-    #[test]
-    fn api_urls() {
-        let layer = Source::Layer("sha256:def".to_owned());
-        assert_eq!(
-            listing_api_url(IMAGE, &layer),
-            "/api/layer?ref=localhost:5000/team/api@sha256:abc&digest=sha256:def"
-        );
-        assert_eq!(
-            listing_api_url(IMAGE, &Source::Merged),
-            "/api/merged?ref=localhost:5000/team/api@sha256:abc"
-        );
-        assert_eq!(
-            file_api_url(IMAGE, &layer, "/etc/hostname", 65536),
-            "/api/file?ref=localhost:5000/team/api@sha256:abc&path=/etc/hostname&digest=sha256:def&preview=65536"
-        );
+    fn digest(c: char) -> Digest {
+        Digest::parse(&format!("sha256:{}", c.to_string().repeat(64))).expect("digest")
     }
 
     #[test]
     fn downloads_as_links_and_as_forms() {
-        let layer = Source::Layer("sha256:def".to_owned());
+        let reference = Reference::parse("localhost:5000/team/api:v1").expect("reference");
+        let layer = digest('d');
+        let subject = Subject {
+            reference: reference.clone(),
+            platform: None,
+            source: Source::Layer(layer.clone()),
+        };
+        let image = "ref=localhost%3A5000%2Fteam%2Fapi%3Av1";
+        let d = format!("sha256%3A{}", "d".repeat(64));
         let cases = [
             (
-                Download::file(IMAGE, &Source::Merged, "/x y"),
-                "/api/file?ref=localhost:5000/team/api@sha256:abc&path=/x%20y",
+                Download::file(&subject.with_source(Source::Merged), "/x y"),
+                format!("/api/file?{image}&path=%2Fx+y"),
             ),
             (
-                Download::file(IMAGE, &layer, "/x"),
-                "/api/file?ref=localhost:5000/team/api@sha256:abc&path=/x&digest=sha256:def",
+                Download::file(&subject, "/x"),
+                format!("/api/file?{image}&digest={d}&path=%2Fx"),
             ),
             (
-                Download::blob(IMAGE, "sha256:def"),
-                "/api/blob?ref=localhost:5000/team/api@sha256:abc&digest=sha256:def",
+                Download::blob(&reference, None, &layer),
+                format!("/api/blob?{image}&digest={d}"),
             ),
             (
-                Download::export(IMAGE),
-                "/api/export?ref=localhost:5000/team/api@sha256:abc",
+                Download::export(&reference, Some(&digest('e'))),
+                format!("/api/export?{image}&platform=sha256%3A{}", "e".repeat(64)),
             ),
         ];
         for (download, href) in cases {
             assert_eq!(download.href(), href);
-            assert_eq!(download.image(), IMAGE);
+            assert_eq!(download.registry, "localhost:5000");
         }
-        let form = Download::blob(IMAGE, "sha256:def").form_fields("dTpw");
+        let mut form = Download::blob(&reference, None, &layer).form_fields("dTpw");
+        form.sort();
         let want = [
-            ("ref", IMAGE),
-            ("digest", "sha256:def"),
-            ("credentials", "dTpw"),
+            ("credentials", "dTpw".to_owned()),
+            ("digest", layer.to_string()),
+            ("ref", reference.to_string()),
         ];
-        let want: Vec<(&str, String)> = want.iter().map(|(n, v)| (*n, v.to_string())).collect();
+        let want: Vec<(String, String)> = want.into_iter().map(|(n, v)| (n.into(), v)).collect();
         assert_eq!(form, want, "form values are raw: the browser encodes them");
     }
 }

@@ -1,70 +1,164 @@
-//! Reading a listing as it arrives: the NDJSON body is read chunk by chunk from the fetch
-//! `ReadableStream`, split into lines, and handed over one chunk's events at a time, so the
-//! first entries show while the proxy is still decompressing the rest of the layer.
+//! A listing as it arrives: the state the listing views read (layers, progress, the tree,
+//! how it ended), and the run that fills it from `api::stream_listing`. A run can be
+//! cancelled (the fetch is aborted; what arrived stays usable) and restarted (after signing
+//! in), and a run that was replaced or whose view went away writes nothing.
 
-use lading_shared::api::ApiError;
-use lading_shared::layer::ListingEvent;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{ReadableStreamDefaultReader, ReadableStreamReadResult};
+use lading_shared::api::{ApiError, ErrorKind};
+use lading_shared::layer::{LayerInfo, ListingEvent, ListingSummary};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::AbortController;
 
-use crate::api::{cut_off, error_from_body, mismatch, send};
-use crate::ndjson::{LineError, LineSplitter};
+use crate::api::{local_error, stream_listing};
+use crate::layer_links::Subject;
+use crate::tree::Tree;
 
-/// Streams `url`, calling `on_events` with the events of each network chunk. Returning
-/// `false` from it (the view went away) cancels the request. `Ok` means the body ended; the
-/// caller checks that the last event was `Done` or `Error`.
-pub async fn stream_listing(
-    url: &str,
-    credentials: Option<String>,
-    mut on_events: impl FnMut(Vec<ListingEvent>) -> bool,
-) -> Result<(), ApiError> {
-    let response = send(url, "application/x-ndjson", credentials).await?;
-    if !response.ok() {
-        let status = response.status();
-        let body = response.text().await.map_err(|e| cut_off(&e))?;
-        return Err(error_from_body(status, &body));
-    }
-    let body = response.body().ok_or_else(|| cut_off(&"no body"))?;
-    let reader = ReadableStreamDefaultReader::new(&body).map_err(|e| cut_off(&js_text(&e)))?;
-    let mut splitter = LineSplitter::default();
-    loop {
-        let read = JsFuture::from(reader.read())
-            .await
-            .map_err(|e| cut_off(&js_text(&e)))?;
-        let read: ReadableStreamReadResult = read.unchecked_into();
-        let lines = if read.get_done().unwrap_or(false) {
-            splitter.finish().map(|l| l.into_iter().collect())
-        } else {
-            let chunk = js_sys::Uint8Array::new(&read.get_value()).to_vec();
-            splitter.push(&chunk)
-        };
-        let lines = lines.map_err(|e| match e {
-            LineError::TooLong => mismatch(&"a line longer than any event"),
-            LineError::NotUtf8 => mismatch(&"a line that is not UTF-8"),
-        })?;
-        let events = lines
-            .iter()
-            .map(|line| serde_json::from_str::<ListingEvent>(line).map_err(|e| mismatch(&e)))
-            .collect::<Result<Vec<_>, _>>()?;
-        if !events.is_empty() && !on_events(events) {
-            // Dropping the promise is enough; nothing waits on it.
-            let _ = reader.cancel();
-            return Ok(());
-        }
-        if read.get_done().unwrap_or(false) {
-            return Ok(());
-        }
-    }
+/// How a listing ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Done(ListingSummary),
+    Failed(ApiError),
+    /// Stopped by the person; `entries` had arrived and stay listed.
+    Cancelled {
+        entries: usize,
+    },
 }
 
-fn js_text(value: &wasm_bindgen::JsValue) -> String {
-    value
-        .as_string()
-        .or_else(|| {
-            value
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| "a browser error".to_owned())
+/// Everything the stream has said so far, as signals the view reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Listing {
+    pub layers: RwSignal<Vec<LayerInfo>>,
+    pub total_bytes: RwSignal<u64>,
+    pub read_bytes: RwSignal<u64>,
+    pub entries: RwSignal<usize>,
+    pub tree: RwSignal<Tree>,
+    pub outcome: RwSignal<Option<Outcome>>,
+    /// The current run: its number (events of older runs are dropped) and its abort handle.
+    run: StoredValue<u64>,
+    abort: StoredValue<Option<AbortController>, LocalStorage>,
+    /// What the last run listed, to list it again after a cancel.
+    last: StoredValue<Option<(Subject, Option<String>)>>,
+}
+
+impl Listing {
+    /// A listing that stops its run when the calling view is disposed.
+    pub fn new() -> Listing {
+        let listing = Listing {
+            layers: RwSignal::new(Vec::new()),
+            total_bytes: RwSignal::new(0),
+            read_bytes: RwSignal::new(0),
+            entries: RwSignal::new(0),
+            tree: RwSignal::new(Tree::default()),
+            outcome: RwSignal::new(None),
+            run: StoredValue::new(0),
+            abort: StoredValue::new_local(None),
+            last: StoredValue::new(None),
+        };
+        on_cleanup(move || listing.stop());
+        listing
+    }
+
+    /// (Re)starts listing `subject`, forgetting what an earlier run found.
+    pub fn start(&self, subject: Subject, credentials: Option<String>) {
+        self.stop();
+        self.last
+            .set_value(Some((subject.clone(), credentials.clone())));
+        self.layers.set(Vec::new());
+        self.total_bytes.set(0);
+        self.read_bytes.set(0);
+        self.entries.set(0);
+        self.tree.set(Tree::default());
+        self.outcome.set(None);
+        let Ok(controller) = AbortController::new() else {
+            self.fail(local_error(
+                ErrorKind::Unreachable,
+                "This browser cannot start a cancellable request.".to_owned(),
+            ));
+            return;
+        };
+        let signal = controller.signal();
+        self.abort.set_value(Some(controller));
+        let run = self.run.get_value();
+        let listing = *self;
+        spawn_local(async move {
+            let current = move || listing.run.try_get_value() == Some(run);
+            let result = stream_listing(&subject, credentials, &signal, |events| {
+                if current() {
+                    listing.apply(events);
+                }
+            })
+            .await;
+            // Aborted (cancelled, restarted, view gone): whoever aborted has said why.
+            if !current() || signal.aborted() {
+                return;
+            }
+            match result {
+                Err(error) => listing.fail(error),
+                Ok(()) if listing.outcome.with_untracked(Option::is_none) => {
+                    listing.fail(local_error(
+                        ErrorKind::Unreachable,
+                        "The listing ended before the server said it was done; it may be incomplete."
+                            .to_owned(),
+                    ));
+                }
+                Ok(()) => {}
+            }
+        });
+    }
+
+    /// The person stopped it: the fetch is aborted, the entries so far stay.
+    pub fn cancel(&self) {
+        if self.outcome.with_untracked(Option::is_some) {
+            return;
+        }
+        self.stop();
+        let entries = self.entries.get_untracked();
+        self.outcome.set(Some(Outcome::Cancelled { entries }));
+    }
+
+    /// Lists the same subject again (after a cancel).
+    pub fn restart(&self) {
+        if let Some((subject, credentials)) = self.last.get_value() {
+            self.start(subject, credentials);
+        }
+    }
+
+    /// Ends the current run, if any, without saying anything.
+    fn stop(&self) {
+        if let Some(next) = self.run.try_get_value().map(|n| n + 1) {
+            self.run.set_value(next);
+        }
+        if let Some(Some(controller)) = self.abort.try_update_value(Option::take) {
+            controller.abort();
+        }
+    }
+
+    fn fail(&self, error: ApiError) {
+        self.outcome.set(Some(Outcome::Failed(error)));
+    }
+
+    /// One chunk's events: all its entries go into the tree in one update (one re-render).
+    fn apply(&self, events: Vec<ListingEvent>) {
+        let mut batch = Vec::new();
+        for event in events {
+            match event {
+                ListingEvent::Start {
+                    layers,
+                    total_bytes,
+                } => {
+                    self.layers.set(layers);
+                    self.total_bytes.set(total_bytes);
+                }
+                ListingEvent::Entries { entries } => batch.extend(entries),
+                ListingEvent::Progress { read_bytes } => self.read_bytes.set(read_bytes),
+                ListingEvent::Done(summary) => self.outcome.set(Some(Outcome::Done(summary))),
+                ListingEvent::Error(error) => self.fail(error),
+            }
+        }
+        if !batch.is_empty() {
+            self.entries.update(|n| *n += batch.len());
+            self.tree
+                .update(|tree| batch.into_iter().for_each(|e| tree.insert(e)));
+        }
+    }
 }

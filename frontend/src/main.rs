@@ -13,13 +13,17 @@ mod credentials;
 mod file_format;
 mod format;
 mod layer_links;
+mod links;
 mod listing_stream;
 mod name_filter;
 mod ndjson;
 mod pages;
 mod pretty_json;
+mod scroll_memory;
 mod tag_order;
 mod tree;
+mod view_query;
+mod view_state;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -1,24 +1,34 @@
-//! The filter box of a listing: a case-insensitive substring, or, once it holds `*` or `?`,
-//! a glob over the whole name (or path) — `*.so` must not match `libc.so.6`.
+//! The filter box of a listing, one rule for a layer and the merged filesystem: the pattern
+//! is matched against the entry's name, or against its full path once it holds a `/`. It is
+//! a case-insensitive substring, or, once it holds `*` or `?`, a glob over the whole name
+//! (or path) — `*.so` must not match `libc.so.6`.
 
 use lading_shared::glob::{glob_match, is_glob};
+use lading_shared::layer::file_name;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NameFilter {
     Everything,
-    Substring(String),
-    Glob(String),
+    Substring { needle: String, by_path: bool },
+    Glob { pattern: String, by_path: bool },
 }
 
 impl NameFilter {
     pub fn parse(input: &str) -> NameFilter {
         let input = input.trim();
+        let by_path = input.contains('/');
         if input.is_empty() {
             NameFilter::Everything
         } else if is_glob(input) {
-            NameFilter::Glob(input.to_owned())
+            NameFilter::Glob {
+                pattern: input.to_owned(),
+                by_path,
+            }
         } else {
-            NameFilter::Substring(input.to_lowercase())
+            NameFilter::Substring {
+                needle: input.to_lowercase(),
+                by_path,
+            }
         }
     }
 
@@ -26,11 +36,15 @@ impl NameFilter {
         *self != NameFilter::Everything
     }
 
-    pub fn matches(&self, text: &str) -> bool {
+    /// Whether the entry at `path` (normalised, absolute) matches.
+    pub fn matches(&self, path: &str) -> bool {
+        let subject = |by_path: bool| if by_path { path } else { file_name(path) };
         match self {
             NameFilter::Everything => true,
-            NameFilter::Substring(needle) => text.to_lowercase().contains(needle.as_str()),
-            NameFilter::Glob(pattern) => glob_match(pattern, text),
+            NameFilter::Substring { needle, by_path } => {
+                subject(*by_path).to_lowercase().contains(needle.as_str())
+            }
+            NameFilter::Glob { pattern, by_path } => glob_match(pattern, subject(*by_path)),
         }
     }
 }
@@ -40,21 +54,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn substring_or_glob() {
+    fn names_unless_the_pattern_has_a_slash() {
         let cases = [
-            ("", "anything", true),
-            ("Host", "hostname", true),
-            ("host", "passwd", false),
-            ("*.conf", "nginx.conf", true),
-            ("*.conf", "nginx.conf.bak", false),
+            ("", "/anything", true),
+            ("Host", "/etc/hostname", true),
+            ("host", "/etc/passwd", false),
+            // A name pattern does not see the directories above.
+            ("etc", "/etc/passwd", false),
+            ("*.conf", "/etc/nginx/nginx.conf", true),
+            ("*.conf", "/etc/nginx.conf.bak", false),
+            ("python?", "/usr/bin/python3", true),
+            // With a slash, the full path.
+            ("etc/", "/etc/passwd", true),
             ("/etc/*.conf", "/etc/nginx/nginx.conf", true),
-            ("python?", "python3", true),
+            ("/usr/*/python3", "/usr/bin/python3", true),
+            ("/bin/", "/usr/sbin/x", false),
         ];
-        for (filter, text, expected) in cases {
+        for (filter, path, expected) in cases {
             assert_eq!(
-                NameFilter::parse(filter).matches(text),
+                NameFilter::parse(filter).matches(path),
                 expected,
-                "{filter:?} vs {text:?}"
+                "{filter:?} vs {path:?}"
             );
         }
     }

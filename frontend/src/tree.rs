@@ -42,6 +42,25 @@ impl Node {
     pub fn shown_entry(&self) -> Option<&Entry> {
         self.entry.as_ref().or(self.hidden.first())
     }
+
+    /// The entry a row of this node shows: its own (`None`) or the `i`th hidden one.
+    pub fn row_entry(&self, hidden: Option<usize>) -> Option<&Entry> {
+        match hidden {
+            Some(i) => self.hidden.get(i),
+            None => self.shown_entry(),
+        }
+    }
+
+    /// Whether a hidden `entry` of this path was overwritten (the hiding layer wrote the path
+    /// itself) rather than deleted (a later layer may have written it again since).
+    pub fn overwritten(&self, entry: &Entry) -> bool {
+        entry.hidden_by.is_some_and(|by| {
+            self.entry
+                .iter()
+                .chain(&self.hidden)
+                .any(|e| e.layer == Some(by))
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -83,14 +102,20 @@ pub struct Row {
     pub size: u64,
     pub has_entry: bool,
     pub children: usize,
-    /// A search result: shown by full path, not indented under its directory.
-    pub flat: bool,
+}
+
+/// What a filter found: the matches and their ancestors (to draw), and how many matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Matches {
+    pub include: HashSet<NodeId>,
+    pub count: usize,
 }
 
 pub struct Flatten<'a> {
     pub sort: SortOrder,
     pub show_hidden: bool,
-    pub expanded: &'a HashSet<NodeId>,
+    /// Whether the folder at this path is open (the URL keeps open folders by path).
+    pub expanded: &'a dyn Fn(&str) -> bool,
     /// A filter's matches and their ancestors: only these show, all expanded.
     pub include: Option<&'a HashSet<NodeId>>,
     pub limit: usize,
@@ -142,63 +167,22 @@ impl Tree {
         id
     }
 
-    /// Every directory, for "expand all".
-    pub fn directories(&self) -> HashSet<NodeId> {
-        (0..self.nodes.len())
-            .filter(|&id| self.nodes[id].is_dir())
-            .collect()
-    }
-
-    /// Nodes whose name (or path) satisfies `matches`, and their ancestors.
-    pub fn matching(&self, show_hidden: bool, matches: impl Fn(&Node) -> bool) -> HashSet<NodeId> {
-        let mut found = HashSet::new();
+    /// Nodes satisfying `matches` (entries only; hidden ones when shown), and their
+    /// ancestors.
+    pub fn matching(&self, show_hidden: bool, matches: impl Fn(&Node) -> bool) -> Matches {
+        let mut found = Matches::default();
         for id in 1..self.nodes.len() {
             let node = &self.nodes[id];
-            if (show_hidden || node.entry.is_some()) && matches(node) {
+            let listed = node.entry.is_some() || (show_hidden && !node.hidden.is_empty());
+            if listed && matches(node) {
+                found.count += 1;
                 let mut at = Some(id);
-                while let Some(n) = at.filter(|n| found.insert(*n)) {
+                while let Some(n) = at.filter(|n| found.include.insert(*n)) {
                     at = self.nodes[n].parent;
                 }
             }
         }
         found
-    }
-
-    /// A flat search: every node satisfying `matches`, as rows; one more than `limit` means
-    /// "there is more".
-    pub fn find(
-        &self,
-        show_hidden: bool,
-        sort: SortOrder,
-        limit: usize,
-        matches: impl Fn(&Node) -> bool,
-    ) -> Vec<Row> {
-        let mut ids: Vec<NodeId> = (1..self.nodes.len())
-            .filter(|&id| {
-                let node = &self.nodes[id];
-                (node.entry.is_some() || (show_hidden && !node.hidden.is_empty())) && matches(node)
-            })
-            .collect();
-        match sort {
-            SortOrder::Name => ids.sort_by(|&a, &b| self.nodes[a].path.cmp(&self.nodes[b].path)),
-            SortOrder::Size => ids.sort_by(|&a, &b| self.nodes[b].size.cmp(&self.nodes[a].size)),
-        }
-        ids.truncate(limit + 1);
-        ids.into_iter()
-            .map(|id| {
-                let node = &self.nodes[id];
-                Row {
-                    id,
-                    hidden: None,
-                    depth: 0,
-                    expanded: false,
-                    size: node.size,
-                    has_entry: node.entry.is_some(),
-                    children: node.children.len(),
-                    flat: true,
-                }
-            })
-            .collect()
     }
 
     /// The rows to draw, depth first; one more than `limit` means "there is more".
@@ -223,7 +207,7 @@ impl Tree {
             }
             let node = &self.nodes[child];
             let expanded =
-                node.is_dir() && (options.include.is_some() || options.expanded.contains(&child));
+                node.is_dir() && (options.include.is_some() || (options.expanded)(&node.path));
             let row = Row {
                 id: child,
                 hidden: None,
@@ -232,7 +216,6 @@ impl Tree {
                 size: node.size,
                 has_entry: node.entry.is_some(),
                 children: node.children.len(),
-                flat: false,
             };
             if options.show_hidden {
                 // A path with nothing visible left shows its newest hidden entry as its row.

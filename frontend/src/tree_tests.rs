@@ -25,9 +25,12 @@ fn names(tree: &Tree, rows: &[Row]) -> Vec<String> {
         .collect()
 }
 
+const NONE_OPEN: &dyn Fn(&str) -> bool = &|_| false;
+const ALL_OPEN: &dyn Fn(&str) -> bool = &|_| true;
+
 fn flatten(
     tree: &Tree,
-    expanded: &HashSet<NodeId>,
+    expanded: &dyn Fn(&str) -> bool,
     sort: SortOrder,
     show_hidden: bool,
 ) -> Vec<Row> {
@@ -58,10 +61,9 @@ fn sample() -> Tree {
 #[test]
 fn only_the_root_level_shows_until_expanded() {
     let tree = sample();
-    let rows = flatten(&tree, &HashSet::new(), SortOrder::Name, false);
+    let rows = flatten(&tree, NONE_OPEN, SortOrder::Name, false);
     assert_eq!(names(&tree, &rows), ["etc", "usr", "zzz"]);
-    let expanded = tree.directories();
-    let rows = flatten(&tree, &expanded, SortOrder::Name, false);
+    let rows = flatten(&tree, ALL_OPEN, SortOrder::Name, false);
     assert_eq!(
         names(&tree, &rows),
         [
@@ -79,7 +81,7 @@ fn only_the_root_level_shows_until_expanded() {
 #[test]
 fn directories_sum_their_subtree_and_sort_by_size() {
     let tree = sample();
-    let rows = flatten(&tree, &HashSet::new(), SortOrder::Size, false);
+    let rows = flatten(&tree, NONE_OPEN, SortOrder::Size, false);
     assert_eq!(names(&tree, &rows), ["zzz", "usr", "etc"]);
     assert_eq!(
         rows.iter().map(|r| r.size).collect::<Vec<_>>(),
@@ -112,8 +114,7 @@ fn hidden_entries_show_only_on_request() {
     gone_file.hidden_by = Some(1);
     tree.insert(gone_file);
 
-    let expanded = tree.directories();
-    let rows = flatten(&tree, &expanded, SortOrder::Name, false);
+    let rows = flatten(&tree, ALL_OPEN, SortOrder::Name, false);
     assert_eq!(
         names(&tree, &rows),
         [
@@ -126,7 +127,7 @@ fn hidden_entries_show_only_on_request() {
             "zzz"
         ]
     );
-    let rows = flatten(&tree, &expanded, SortOrder::Name, true);
+    let rows = flatten(&tree, ALL_OPEN, SortOrder::Name, true);
     assert_eq!(
         names(&tree, &rows),
         [
@@ -158,12 +159,13 @@ fn hidden_entries_show_only_on_request() {
 #[test]
 fn a_filter_keeps_matches_and_their_ancestors_expanded() {
     let tree = sample();
-    let include = tree.matching(false, |n| n.name.contains("busy"));
+    let matches = tree.matching(false, |n| n.name.contains("busy"));
+    assert_eq!(matches.count, 1, "ancestors are drawn, not counted");
     let rows = tree.flatten(&Flatten {
         sort: SortOrder::Name,
         show_hidden: false,
-        expanded: &HashSet::new(),
-        include: Some(&include),
+        expanded: NONE_OPEN,
+        include: Some(&matches.include),
         limit: 1000,
     });
     assert_eq!(names(&tree, &rows), ["usr", "  bin", "    busybox"]);
@@ -176,11 +178,10 @@ fn flattening_stops_past_the_limit() {
         tree.insert(file(&format!("/d{}/f{i}", i % 100), 1));
     }
     assert_eq!(tree.node(ROOT).visible, 30_000);
-    let expanded = tree.directories();
     let rows = tree.flatten(&Flatten {
         sort: SortOrder::Name,
         show_hidden: false,
-        expanded: &expanded,
+        expanded: ALL_OPEN,
         include: None,
         limit: 500,
     });
@@ -204,14 +205,34 @@ fn whiteouts_and_opaque_directories_are_marked() {
 }
 
 #[test]
-fn a_flat_search_matches_full_paths() {
+fn only_some_folders_open_by_path() {
     let tree = sample();
-    let rows = tree.find(false, SortOrder::Name, 100, |n| n.path.contains("/b"));
-    let paths: Vec<&str> = rows.iter().map(|r| tree.node(r.id).path.as_str()).collect();
+    let open = |path: &str| path == "/usr" || path == "/usr/bin";
+    let rows = flatten(&tree, &open, SortOrder::Name, false);
     assert_eq!(
-        paths,
-        ["/usr/bin/busybox"],
-        "implied directories are not results"
+        names(&tree, &rows),
+        ["etc", "usr", "  bin", "    busybox", "zzz"]
     );
-    assert!(rows.iter().all(|r| r.flat));
+}
+
+#[test]
+fn hidden_entries_only_match_when_shown_and_overwrites_are_told_from_deletions() {
+    let mut tree = sample();
+    let mut old = file("/etc/passwd", 50);
+    (old.layer, old.hidden_by) = (Some(0), Some(1));
+    tree.insert(old.clone());
+    let mut deleted = file("/etc/shadow", 9);
+    (deleted.layer, deleted.hidden_by) = (Some(0), Some(2));
+    tree.insert(deleted.clone());
+    let mut current = file("/etc/passwd", 10);
+    current.layer = Some(1);
+    tree.insert(current);
+    let shadow = |n: &Node| n.name == "shadow";
+    assert_eq!(tree.matching(false, shadow).count, 0);
+    assert_eq!(tree.matching(true, shadow).count, 1);
+    let passwd = tree.node(tree.index["/etc/passwd"]);
+    assert!(passwd.overwritten(&old), "layer 1 wrote /etc/passwd again");
+    let shadow = tree.node(tree.index["/etc/shadow"]);
+    assert!(!shadow.overwritten(&deleted), "layer 2 only deleted it");
+    assert_eq!(shadow.row_entry(None), Some(&deleted));
 }

@@ -53,6 +53,8 @@ pub enum ProxyError {
         registry: String,
         errors: Vec<RegistryError>,
         retry_after: Option<u64>,
+        /// Near matches (tags close to a missing one), registry text.
+        suggestions: Vec<String>,
     },
     #[error("{0}")]
     Refused(GuardError),
@@ -90,6 +92,11 @@ pub enum ProxyError {
         message: String,
         candidates: Vec<PlatformCandidate>,
     },
+    /// A byte range past the blob's end. The blob route answers it as 416, as it does for a
+    /// range it can judge itself; elsewhere the range was Lading's own (a file inside a
+    /// layer), so a registry refusing it has broken its own descriptor: 502.
+    #[error("{message}")]
+    RangeNotSatisfiable { message: String, size: Option<u64> },
     /// Content Lading cannot handle this way; the message says what it can do instead (422).
     #[error("{0}")]
     Unsupported(String),
@@ -148,6 +155,29 @@ impl ProxyError {
             registry: registry.to_string(),
             errors,
             retry_after,
+            suggestions: Vec::new(),
+        }
+    }
+
+    /// A registry's failure told more precisely (which tag, which near ones); any other
+    /// error is returned as it is.
+    pub fn explained(self, message: String, suggestions: Vec<String>) -> ProxyError {
+        match self {
+            ProxyError::Upstream {
+                kind,
+                registry,
+                errors,
+                retry_after,
+                ..
+            } => ProxyError::Upstream {
+                kind,
+                message,
+                registry,
+                errors,
+                retry_after,
+                suggestions,
+            },
+            other => other,
         }
     }
 
@@ -158,12 +188,15 @@ impl ProxyError {
             ProxyError::Forbidden(_) => ErrorKind::Denied,
             ProxyError::MisdirectedHost(_) => ErrorKind::MisdirectedHost,
             ProxyError::Upstream { kind, .. } => *kind,
+            ProxyError::Refused(GuardError::PortNotAllowed { .. }) => ErrorKind::PortNotAllowed,
             ProxyError::Refused(_) => ErrorKind::RefusedHost,
             ProxyError::Unreachable { .. } => ErrorKind::Unreachable,
             ProxyError::Timeout { .. } => ErrorKind::Timeout,
             ProxyError::TooLarge { .. } | ProxyError::TooMany { .. } => ErrorKind::TooLarge,
             ProxyError::Throttled { .. } => ErrorKind::TooManyRequests,
-            ProxyError::BadUpstream(_) => ErrorKind::BadUpstream,
+            ProxyError::BadUpstream(_) | ProxyError::RangeNotSatisfiable { .. } => {
+                ErrorKind::BadUpstream
+            }
             ProxyError::Integrity { .. } => ErrorKind::Integrity,
             ProxyError::NotInImage { .. } => ErrorKind::NotInImage,
             ProxyError::ChoosePlatform { .. } => ErrorKind::ChoosePlatform,
@@ -197,8 +230,12 @@ impl ProxyError {
                 registry,
                 errors,
                 retry_after,
+                suggestions: near,
                 ..
-            } => (Some(registry), errors, retry_after),
+            } => {
+                suggestions = near.iter().map(|s| crate::redact::text(s)).collect();
+                (Some(registry), errors, retry_after)
+            }
             ProxyError::Unreachable { host, .. } | ProxyError::Timeout { host, .. } => {
                 (Some(host), Vec::new(), None)
             }
@@ -223,6 +260,17 @@ impl ProxyError {
 pub struct Failure {
     pub error: ProxyError,
     pub trace: Vec<Exchange>,
+}
+
+/// A failure before any upstream exchange (a bad query, a refused form): no trace to attach.
+/// Once a registry has been spoken to, use [`crate::trace::Trace::fail`].
+impl From<ProxyError> for Failure {
+    fn from(error: ProxyError) -> Failure {
+        Failure {
+            error,
+            trace: Vec::new(),
+        }
+    }
 }
 
 impl IntoResponse for Failure {

@@ -30,7 +30,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(value)) => Ok(ApiQuery(value)),
-            Err(rejection) => Err(failure(ProxyError::BadRequest(rejection.body_text()))),
+            Err(rejection) => Err(ProxyError::BadRequest(rejection.body_text()).into()),
         }
     }
 }
@@ -47,7 +47,7 @@ impl<S: Send + Sync> FromRequestParts<S> for BrowserCredentials {
         };
         Credentials::from_header(value.as_bytes())
             .map(|c| BrowserCredentials(Some(c)))
-            .map_err(failure)
+            .map_err(Failure::from)
     }
 }
 
@@ -84,15 +84,17 @@ impl<S: Send + Sync> FromRequest<S> for Download {
                 BrowserCredentials::from_request_parts(&mut parts, state).await?;
             return Ok(Download { query, credentials });
         }
-        check_same_origin(&parts).map_err(failure)?;
-        let bytes = read_form(body, FORM_READ_TIMEOUT).await.map_err(failure)?;
+        check_form_origin(&parts).map_err(Failure::from)?;
+        let bytes = read_form(body, FORM_READ_TIMEOUT)
+            .await
+            .map_err(Failure::from)?;
         let request = Request::from_parts(parts, bytes.into());
         let Form(form) = Form::<DownloadForm>::from_request(request, state)
             .await
-            .map_err(|rejection| failure(ProxyError::BadRequest(rejection.body_text())))?;
+            .map_err(|rejection| Failure::from(ProxyError::BadRequest(rejection.body_text())))?;
         let credentials = match form.credentials.as_deref() {
             None | Some("") => None,
-            Some(value) => Some(Credentials::from_header(value.as_bytes()).map_err(failure)?),
+            Some(value) => Some(Credentials::from_header(value.as_bytes()).map_err(Failure::from)?),
         };
         let query = LayerQuery {
             reference: form.reference,
@@ -110,7 +112,7 @@ impl<S: Send + Sync> FromRequest<S> for Download {
 /// not from a browser form and passes. `null` (sandboxed or privacy-stripped origins) fails.
 /// The origin must be one this instance serves, by the same rules as the `Host` check
 /// ([`crate::host`]): a rebinding page sends its own name in both `Origin` and `Host`.
-fn check_same_origin(parts: &Parts) -> Result<(), ProxyError> {
+fn check_form_origin(parts: &Parts) -> Result<(), ProxyError> {
     let Some(origin) = parts.headers.get(header::ORIGIN) else {
         return Ok(());
     };
@@ -139,13 +141,6 @@ async fn read_form(body: axum::body::Body, limit: Duration) -> Result<bytes::Byt
             "the download form did not arrive within {}",
             crate::limits::seconds(limit)
         ))),
-    }
-}
-
-fn failure(error: ProxyError) -> Failure {
-    Failure {
-        error,
-        trace: Vec::new(),
     }
 }
 

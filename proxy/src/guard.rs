@@ -28,6 +28,16 @@ pub enum GuardError {
          --allow-host {host} to allow it"
     )]
     PrivateAddress { host: String, ip: IpAddr },
+    #[error(
+        "{host} is allow-listed for port {allowed} only, not {port}; start lading with \
+         --allow-host {host}:{port} (or --allow-host {host} for every port) to allow it",
+        allowed = join_ports(.allowed)
+    )]
+    PortNotAllowed {
+        host: String,
+        port: u16,
+        allowed: Vec<u16>,
+    },
     #[error("{host} did not resolve to any address")]
     NoAddress { host: String },
     #[error("only http and https URLs can be fetched, not {0:?}")]
@@ -88,9 +98,40 @@ impl Guard {
         }
     }
 
+    /// Whether public registries (global unicast addresses) may be reached: always, by this
+    /// guard's policy; the allow-list only adds private hosts. Said by the guard so that a
+    /// future flag closing them changes one place.
+    pub fn reaches_public_registries(&self) -> bool {
+        true
+    }
+
     /// Whether `host` (any port) appears in the allow-list.
     fn host_allowed(&self, host: &Host<&str>) -> bool {
         self.allowed.iter().any(|a| same_host(&a.host, host))
+    }
+
+    /// The ports `host` is allow-listed for (empty when it is allowed on any port).
+    fn ports_of(&self, host: &Host<&str>) -> Vec<u16> {
+        let mut ports: Vec<u16> = self
+            .allowed
+            .iter()
+            .filter(|a| same_host(&a.host, host))
+            .filter_map(|a| a.port)
+            .collect();
+        ports.sort_unstable();
+        ports.dedup();
+        ports
+    }
+
+    /// The allow-list as the operator wrote it, `host` or `host:port` (for `/api/health`).
+    pub fn allowed_hosts(&self) -> Vec<String> {
+        self.allowed
+            .iter()
+            .map(|a| match a.port {
+                Some(port) => format!("{}:{port}", a.host),
+                None => a.host.to_string(),
+            })
+            .collect()
     }
 
     fn host_port_allowed(&self, host: &Host<&str>, port: u16) -> bool {
@@ -132,19 +173,24 @@ impl Guard {
             .ok_or_else(|| GuardError::NoHost(crate::redact::url(url)))?;
         let port = url.port_or_known_default().unwrap_or(443);
         let allowed = self.host_port_allowed(&host, port);
-        if let Some(ip) = host_ip(&host) {
-            if !allowed && !is_public(ip) {
-                return Err(GuardError::PrivateAddress {
-                    host: host_port(&host, port),
-                    ip,
-                });
-            }
-        } else if !allowed && self.host_allowed(&host) {
-            // Allow-listed for another port only: this port gets no exemption, and the
-            // resolver would grant one by name, so refuse here.
+        let ip = host_ip(&host);
+        // Allow-listed for another port only: this port gets no exemption (and the resolver
+        // would grant one by name), so refuse here, saying which ports are open. A public
+        // IP literal needs no exemption and passes below.
+        if !allowed && self.host_allowed(&host) && ip.is_none_or(|ip| !is_public(ip)) {
+            return Err(GuardError::PortNotAllowed {
+                host: host.to_string(),
+                port,
+                allowed: self.ports_of(&host),
+            });
+        }
+        if let Some(ip) = ip
+            && !allowed
+            && !is_public(ip)
+        {
             return Err(GuardError::PrivateAddress {
                 host: host_port(&host, port),
-                ip: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                ip,
             });
         }
         if url.scheme() == "http" && !(allowed && self.is_loopback_host(&host)) {
@@ -203,6 +249,16 @@ fn host_ip(host: &Host<&str>) -> Option<IpAddr> {
         Host::Ipv4(ip) => Some(IpAddr::V4(*ip)),
         Host::Ipv6(ip) => Some(IpAddr::V6(*ip)),
         Host::Domain(_) => None,
+    }
+}
+
+/// `5000`, `5000 or 5001`, `5000, 5001 or 5002`.
+fn join_ports(ports: &[u16]) -> String {
+    let texts: Vec<String> = ports.iter().map(u16::to_string).collect();
+    match texts.split_last() {
+        None => "another port".into(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     }
 }
 

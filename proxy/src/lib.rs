@@ -29,6 +29,8 @@ use axum::Router;
 
 use guard::{AllowedHost, Guard};
 use host::{PublicUrl, ServedHosts};
+use layers::Engine;
+use layers::listing::LayerLimits;
 use limits::Limits;
 use limits::client::{ClientLimits, Gate};
 use registry::Upstream;
@@ -43,6 +45,8 @@ pub struct Settings {
     pub docker_config: Option<PathBuf>,
     /// What registries may send and how long they may take (tests shrink them).
     pub limits: Limits,
+    /// What one layer may expand to (the layer engine's).
+    pub layers: LayerLimits,
     /// Per-client rate and concurrency limits; off unless set (`main` turns them on for a
     /// non-loopback `--listen`).
     pub clients: ClientLimits,
@@ -54,7 +58,10 @@ pub struct Settings {
 /// Shared by all handlers.
 #[derive(Clone)]
 pub struct AppState {
+    /// The registry client: HTTP clients, guard, token and manifest caches.
     pub upstream: Arc<Upstream>,
+    /// The layer engine above it: listing and path-index caches, layer limits.
+    pub engine: Arc<Engine>,
     /// Per-client limits on the API.
     pub gate: Arc<Gate>,
     /// The host names requests may name ([`host::check`]).
@@ -67,6 +74,7 @@ impl AppState {
         let docker_config = settings.docker_config.map(DockerConfig::new);
         Ok(AppState {
             upstream: Arc::new(Upstream::new(guard, docker_config, settings.limits)?),
+            engine: Arc::new(Engine::new(settings.layers)),
             gate: Arc::new(Gate::new(settings.clients)),
             hosts: Arc::new(ServedHosts::new(settings.public_urls)),
         })

@@ -1,5 +1,7 @@
 //! Every route of the app, and the middleware around them.
 
+mod answer;
+mod attachment;
 mod blob;
 mod export;
 mod frontend;

@@ -6,9 +6,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use lading_shared::api::{Exchange, Header};
+use lading_shared::api::{Exchange, ExchangePurpose, Header};
 use reqwest::header::HeaderMap;
 
+use crate::error::{Failure, ProxyError};
 use crate::redact;
 
 /// The ordered exchanges of one API call. Cheap to clone; shared by concurrent sub-requests.
@@ -23,6 +24,7 @@ pub struct Pending {
     url: String,
     started: Instant,
     request_headers: Vec<Header>,
+    purpose: ExchangePurpose,
     note: Option<String>,
 }
 
@@ -32,6 +34,7 @@ impl Trace {
         method: &str,
         url: &url::Url,
         headers: &HeaderMap,
+        purpose: ExchangePurpose,
         note: Option<&str>,
     ) -> Pending {
         Pending {
@@ -39,6 +42,7 @@ impl Trace {
             url: redact::url(url),
             started: Instant::now(),
             request_headers: redact::headers(headers),
+            purpose,
             note: note.map(str::to_string),
         }
     }
@@ -65,7 +69,7 @@ impl Trace {
             duration_ms: pending.started.elapsed().as_millis() as u64,
             request_headers: pending.request_headers,
             response_headers: response_headers.map(redact::headers).unwrap_or_default(),
-            purpose: lading_shared::api::ExchangePurpose::Other,
+            purpose: pending.purpose,
             note,
         };
         self.lock().push(exchange);
@@ -73,6 +77,15 @@ impl Trace {
 
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.lock().clone()
+    }
+
+    /// `error` as an API failure carrying the exchanges made so far: the one way a handler
+    /// attaches the trace to what went wrong.
+    pub fn fail(&self, error: ProxyError) -> Failure {
+        Failure {
+            error,
+            trace: self.exchanges(),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Exchange>> {
@@ -95,7 +108,7 @@ mod tests {
             HeaderValue::from_static("Bearer s3cr3t-token"),
         );
         let url = url::Url::parse("https://u:pw@cdn.example/b?X-Amz-Signature=abc&n=1").unwrap();
-        let pending = trace.start("GET", &url, &headers, Some("blob"));
+        let pending = trace.start("GET", &url, &headers, ExchangePurpose::Blob, Some("blob"));
         let mut response = HeaderMap::new();
         response.insert("set-cookie", HeaderValue::from_static("session=zzz"));
         response.insert(

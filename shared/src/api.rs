@@ -417,74 +417,57 @@ pub struct RegistryError {
     pub detail: Option<serde_json::Value>,
 }
 
-/// Error codes of the distribution spec, plus whatever else a registry invents.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-pub enum ErrorCode {
-    BlobUnknown,
-    BlobUploadInvalid,
-    BlobUploadUnknown,
-    DigestInvalid,
-    ManifestBlobUnknown,
-    ManifestInvalid,
-    ManifestUnknown,
-    NameInvalid,
-    NameUnknown,
-    SizeInvalid,
-    Unauthorized,
-    Denied,
-    Unsupported,
-    TooManyRequests,
-    Other(String),
+macro_rules! error_codes {
+    ($($variant:ident => $text:literal,)*) => {
+        /// Error codes of the distribution spec, plus whatever else a registry invents.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum ErrorCode {
+            $($variant,)*
+            Other(String),
+        }
+
+        impl From<String> for ErrorCode {
+            fn from(code: String) -> Self {
+                match code.as_str() {
+                    $($text => ErrorCode::$variant,)*
+                    _ => ErrorCode::Other(code),
+                }
+            }
+        }
+
+        impl ErrorCode {
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(ErrorCode::$variant => $text,)*
+                    ErrorCode::Other(code) => code,
+                }
+            }
+        }
+    };
 }
 
-impl From<String> for ErrorCode {
-    fn from(code: String) -> Self {
-        match code.as_str() {
-            "BLOB_UNKNOWN" => ErrorCode::BlobUnknown,
-            "BLOB_UPLOAD_INVALID" => ErrorCode::BlobUploadInvalid,
-            "BLOB_UPLOAD_UNKNOWN" => ErrorCode::BlobUploadUnknown,
-            "DIGEST_INVALID" => ErrorCode::DigestInvalid,
-            "MANIFEST_BLOB_UNKNOWN" => ErrorCode::ManifestBlobUnknown,
-            "MANIFEST_INVALID" => ErrorCode::ManifestInvalid,
-            "MANIFEST_UNKNOWN" => ErrorCode::ManifestUnknown,
-            "NAME_INVALID" => ErrorCode::NameInvalid,
-            "NAME_UNKNOWN" => ErrorCode::NameUnknown,
-            "SIZE_INVALID" => ErrorCode::SizeInvalid,
-            "UNAUTHORIZED" => ErrorCode::Unauthorized,
-            "DENIED" => ErrorCode::Denied,
-            "UNSUPPORTED" => ErrorCode::Unsupported,
-            "TOOMANYREQUESTS" => ErrorCode::TooManyRequests,
-            _ => ErrorCode::Other(code),
-        }
-    }
+// One table, read both ways (like `media_types!`): a code added here is parsed and written.
+error_codes! {
+    BlobUnknown => "BLOB_UNKNOWN",
+    BlobUploadInvalid => "BLOB_UPLOAD_INVALID",
+    BlobUploadUnknown => "BLOB_UPLOAD_UNKNOWN",
+    DigestInvalid => "DIGEST_INVALID",
+    ManifestBlobUnknown => "MANIFEST_BLOB_UNKNOWN",
+    ManifestInvalid => "MANIFEST_INVALID",
+    ManifestUnknown => "MANIFEST_UNKNOWN",
+    NameInvalid => "NAME_INVALID",
+    NameUnknown => "NAME_UNKNOWN",
+    SizeInvalid => "SIZE_INVALID",
+    Unauthorized => "UNAUTHORIZED",
+    Denied => "DENIED",
+    Unsupported => "UNSUPPORTED",
+    TooManyRequests => "TOOMANYREQUESTS",
 }
 
 impl From<ErrorCode> for String {
     fn from(code: ErrorCode) -> Self {
         code.as_str().to_string()
-    }
-}
-
-impl ErrorCode {
-    pub fn as_str(&self) -> &str {
-        match self {
-            ErrorCode::BlobUnknown => "BLOB_UNKNOWN",
-            ErrorCode::BlobUploadInvalid => "BLOB_UPLOAD_INVALID",
-            ErrorCode::BlobUploadUnknown => "BLOB_UPLOAD_UNKNOWN",
-            ErrorCode::DigestInvalid => "DIGEST_INVALID",
-            ErrorCode::ManifestBlobUnknown => "MANIFEST_BLOB_UNKNOWN",
-            ErrorCode::ManifestInvalid => "MANIFEST_INVALID",
-            ErrorCode::ManifestUnknown => "MANIFEST_UNKNOWN",
-            ErrorCode::NameInvalid => "NAME_INVALID",
-            ErrorCode::NameUnknown => "NAME_UNKNOWN",
-            ErrorCode::SizeInvalid => "SIZE_INVALID",
-            ErrorCode::Unauthorized => "UNAUTHORIZED",
-            ErrorCode::Denied => "DENIED",
-            ErrorCode::Unsupported => "UNSUPPORTED",
-            ErrorCode::TooManyRequests => "TOOMANYREQUESTS",
-            ErrorCode::Other(code) => code,
-        }
     }
 }
 

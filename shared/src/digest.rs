@@ -86,14 +86,14 @@ impl Digest {
 
     /// The digest of `bytes` computed with this digest's algorithm.
     pub fn compute_like(&self, bytes: &[u8]) -> Digest {
-        let hex = match self.algorithm {
-            Algorithm::Sha256 => to_hex(&Sha256::digest(bytes)),
-            Algorithm::Sha512 => to_hex(&Sha512::digest(bytes)),
-        };
-        Digest {
-            algorithm: self.algorithm,
-            hex,
-        }
+        let mut hasher = self.hasher();
+        hasher.update(bytes);
+        hasher.finish()
+    }
+
+    /// An incremental hasher in this digest's algorithm, for bytes that arrive in pieces.
+    pub fn hasher(&self) -> Digester {
+        Digester::new(self.algorithm)
     }
 
     /// Whether `bytes` hash to this digest.
@@ -112,6 +112,48 @@ impl Digest {
     /// `sha256:0123456789ab` — enough to tell digests apart in a table.
     pub fn short(&self) -> String {
         format!("{}:{}", self.algorithm.name(), &self.hex[..12])
+    }
+}
+
+/// A running hash that ends in a [`Digest`] (like go-containerregistry's `Hasher(name)`
+/// beside `Hash`): one place knows how each algorithm is computed and spelled.
+#[derive(Clone)]
+pub enum Digester {
+    Sha256(Sha256),
+    Sha512(Sha512),
+}
+
+impl Digester {
+    pub fn new(algorithm: Algorithm) -> Digester {
+        match algorithm {
+            Algorithm::Sha256 => Digester::Sha256(Sha256::new()),
+            Algorithm::Sha512 => Digester::Sha512(Sha512::new()),
+        }
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        match self {
+            Digester::Sha256(h) => h.update(bytes),
+            Digester::Sha512(h) => h.update(bytes),
+        }
+    }
+
+    pub fn finish(self) -> Digest {
+        let (algorithm, hex) = match self {
+            Digester::Sha256(h) => (Algorithm::Sha256, to_hex(&h.finalize())),
+            Digester::Sha512(h) => (Algorithm::Sha512, to_hex(&h.finalize())),
+        };
+        Digest { algorithm, hex }
+    }
+}
+
+impl fmt::Debug for Digester {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Digester::Sha256(_) => "sha256",
+            Digester::Sha512(_) => "sha512",
+        };
+        write!(f, "Digester({name})")
     }
 }
 
@@ -192,5 +234,32 @@ mod tests {
         let json = serde_json::to_string(&digest).unwrap();
         assert_eq!(serde_json::from_str::<Digest>(&json).unwrap(), digest);
         assert_eq!(digest.short().len(), "sha256:".len() + 12);
+    }
+
+    #[test]
+    fn digester_in_pieces_equals_the_whole() {
+        for like in [
+            Digest::sha256(b""),
+            Digest::parse(&format!("sha512:{}", "0".repeat(128))).unwrap(),
+        ] {
+            let mut hasher = like.hasher();
+            for piece in [&b"hel"[..], b"", b"lo wor", b"ld"] {
+                hasher.update(piece);
+            }
+            let whole = like.compute_like(b"hello world");
+            assert_eq!(hasher.finish(), whole);
+            assert_eq!(whole.algorithm(), like.algorithm());
+        }
+        assert_eq!(
+            Digest::sha256(b"hello world").to_string(),
+            "sha256:b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
+        );
+        let mut sha512 = Digester::new(Algorithm::Sha512);
+        sha512.update(b"hello world");
+        assert_eq!(
+            sha512.finish().hex(),
+            "309ecc489c12d6eb4cc40f50c902f2b4d0ed77ee511a7c7a9bcd3ca86d4cd86f\
+             989dd35bc5ff499670da34255b45b0cfd830e81f605dcf7dc5542e93ae9cd76f"
+        );
     }
 }

@@ -11,11 +11,15 @@ use crate::api::{ApiError, Exchange};
 use crate::digest::Digest;
 use crate::media_type::MediaType;
 
+pub use crate::media_type::Compression;
+
 mod merge;
 mod path;
+mod resolve;
 
-pub use merge::{MergedRow, merge_layers, merged_entries, resolve_symlinks};
+pub use merge::{MergedRow, merge_layers, merged_entries};
 pub use path::{file_name, normalize_path, parent, whiteout};
+pub use resolve::{Lookup, MAX_SYMLINK_HOPS, Resolved, resolve_path, resolve_symlinks};
 
 /// `GET /api/layer?ref=REFERENCE&digest=LAYER` → NDJSON [`ListingEvent`]s for one layer.
 /// `ref` names the image (a tag or digest of an image manifest, or of an index together with
@@ -25,10 +29,15 @@ pub const LAYER_PATH: &str = "/api/layer";
 /// every layer is listed (from cache when possible), then the merge is sent as entries whose
 /// [`Entry::layer`] says which layer last wrote them.
 pub const MERGED_PATH: &str = "/api/merged";
-/// `GET /api/file?ref=REFERENCE&path=/p[&digest=LAYER][&preview=BYTES]` → one file's bytes.
-/// Without `digest` the path is looked up in the merged filesystem. With `preview` the answer
-/// is a JSON [`FilePreview`] holding at most that many bytes; without it, the exact bytes as a
-/// download (`Content-Disposition: attachment`).
+/// `GET /api/file?ref=REFERENCE&path=/p[&digest=LAYER][&preview=BYTES]` → what a path is.
+/// Without `digest` the path is looked up in the merged filesystem, with it in that layer
+/// alone; symlinks are followed in either. With `preview` the answer is a JSON
+/// [`FilePreview`] for anything that is there (a file's first bytes, a directory's children,
+/// a broken link as itself with `dangling`, any other entry's metadata); without it, a file's
+/// exact bytes as a download (`Content-Disposition: attachment` with the file's name), and
+/// [`crate::api::ErrorKind::Unsupported`] for what has no bytes. A path that is not there
+/// (or that a layer deleted) is [`crate::api::ErrorKind::NotInImage`] with near paths in
+/// `suggestions`.
 pub const FILE_PATH: &str = "/api/file";
 /// `GET /api/blob?ref=REFERENCE&digest=BLOB` → the blob as stored, streamed, digest-verified
 /// (a mismatch aborts the stream). `Range` is passed through.
@@ -59,45 +68,6 @@ pub struct LayerQuery {
     /// For [`FILE_PATH`]: answer a JSON [`FilePreview`] of at most this many bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview: Option<u64>,
-}
-
-/// How a layer blob is compressed, by its first bytes (media types lie).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Compression {
-    Gzip,
-    Zstd,
-    /// An uncompressed tar.
-    None,
-    /// Neither gzip, zstd nor tar: not listable.
-    Unknown,
-}
-
-impl Compression {
-    /// Sniffs the first bytes of a blob (at least 262 for tar; fewer may say `Unknown`).
-    pub fn sniff(head: &[u8]) -> Compression {
-        if head.starts_with(&[0x1f, 0x8b]) {
-            Compression::Gzip
-        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-            Compression::Zstd
-        } else if head.len() >= 262 && &head[257..262] == b"ustar" {
-            Compression::None
-        } else if head.len() >= 512 && head[..512].iter().all(|&b| b == 0) {
-            // An empty tar is two zero blocks.
-            Compression::None
-        } else {
-            Compression::Unknown
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Compression::Gzip => "gzip",
-            Compression::Zstd => "zstd",
-            Compression::None => "uncompressed",
-            Compression::Unknown => "unknown",
-        }
-    }
 }
 
 /// The kind of a tar entry, with whiteouts already recognised.
@@ -205,7 +175,8 @@ pub struct LayerInfo {
     /// Compressed size from the manifest.
     pub size: u64,
     pub media_type: MediaType,
-    /// Sniffed from the bytes; `None` until read. (Whether the proxy had the listing cached
+    /// Sniffed from the bytes; `None` until read, or when the bytes are no tar format Lading
+    /// knows (the listing then fails saying so). (Whether the proxy had the listing cached
     /// is deliberately not part of the contract: it would tell anyone what others viewed.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<Compression>,

@@ -4,17 +4,63 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Layer compression as declared by a media type (the proxy still sniffs magic bytes).
+/// How a layer's tar is compressed: declared by its media type ([`MediaType::compression`])
+/// or sniffed from its first bytes ([`Compression::sniff`]; media types lie). The one enum
+/// for both: where a format may be unknown, it is an `Option`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Compression {
+    /// An uncompressed tar.
     None,
     Gzip,
     Zstd,
 }
 
+impl Compression {
+    /// Sniffs the first bytes of a blob (at least 262 to see a tar; fewer may say `None`,
+    /// which means neither gzip, zstd nor a tar: not listable).
+    pub fn sniff(head: &[u8]) -> Option<Compression> {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Compression::Gzip)
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Compression::Zstd)
+        } else if head.len() >= 262 && &head[257..262] == b"ustar" {
+            Some(Compression::None)
+        } else if head.len() >= 512 && head[..512].iter().all(|&b| b == 0) {
+            // An empty tar is two zero blocks.
+            Some(Compression::None)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::None => "uncompressed",
+        }
+    }
+
+    /// What a file of this tar is called after `.tar` would (`.gz`, `.zst`, nothing).
+    pub fn tar_extension(self) -> &'static str {
+        match self {
+            Compression::Gzip => "tar.gz",
+            Compression::Zstd => "tar.zst",
+            Compression::None => "tar",
+        }
+    }
+}
+
 macro_rules! media_types {
     ($($variant:ident => $text:literal,)*) => {
+        /// Each known media type's text, named after its variant, for constant lists such
+        /// as [`MANIFEST_ACCEPT`] (the enum cannot be `const`-evaluated: `Other` owns text).
+        #[allow(non_upper_case_globals)]
+        pub mod essence {
+            $(pub const $variant: &str = $text;)*
+        }
+
         /// A media type. Parameters (`; charset=…`) are stripped when parsing.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum MediaType {
@@ -70,12 +116,12 @@ media_types! {
 /// ghcr answers 404 when the OCI index type is missing; distribution answers 404 for an OCI
 /// manifest when no OCI type is listed.
 pub const MANIFEST_ACCEPT: [&str; 6] = [
-    "application/vnd.oci.image.index.v1+json",
-    "application/vnd.oci.image.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-    "application/vnd.docker.distribution.manifest.v2+json",
-    "application/vnd.docker.distribution.manifest.v1+prettyjws",
-    "application/vnd.docker.distribution.manifest.v1+json",
+    essence::OciIndex,
+    essence::OciManifest,
+    essence::DockerManifestList,
+    essence::DockerManifest,
+    essence::DockerSchema1Signed,
+    essence::DockerSchema1,
 ];
 
 impl MediaType {
@@ -213,5 +259,16 @@ mod tests {
                 .iter()
                 .all(|t| MediaType::parse(t).is_manifest())
         );
+        // Every manifest type the table knows is accepted: a new one cannot be forgotten.
+        for known in [
+            MediaType::OciIndex,
+            MediaType::OciManifest,
+            MediaType::DockerManifestList,
+            MediaType::DockerManifest,
+            MediaType::DockerSchema1,
+            MediaType::DockerSchema1Signed,
+        ] {
+            assert!(MANIFEST_ACCEPT.contains(&known.as_str()), "{known}");
+        }
     }
 }

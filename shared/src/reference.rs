@@ -5,6 +5,7 @@
 //! hand-written parser can say exactly *what* is wrong with an input.
 
 mod grammar;
+mod pasted;
 
 use std::fmt;
 
@@ -12,13 +13,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::digest::{Digest, DigestError};
 use grammar::{validate_component, validate_registry, validate_tag};
+pub use pasted::{Pasted, pasted};
 
 /// Docker Hub's canonical registry name.
 pub const DOCKER_HUB: &str = "docker.io";
 /// Docker Hub's API host: `docker.io` itself serves no registry API.
 pub const DOCKER_HUB_API_HOST: &str = "registry-1.docker.io";
-/// Legacy Hub names that normalise to [`DOCKER_HUB`].
-const DOCKER_HUB_ALIASES: [&str; 2] = ["index.docker.io", "registry-1.docker.io"];
+/// Legacy Hub names that normalise to [`DOCKER_HUB`] (see [`normalize_registry_host`]).
+pub const DOCKER_HUB_ALIASES: [&str; 2] = ["index.docker.io", "registry-1.docker.io"];
 /// Hub's implicit namespace for official images.
 const OFFICIAL_NAMESPACE: &str = "library";
 pub const DEFAULT_TAG: &str = "latest";
@@ -210,11 +212,6 @@ impl Reference {
         }
     }
 
-    /// Another manifest in the same repository (e.g. one platform of an index).
-    pub fn sibling(&self, digest: &Digest) -> Reference {
-        self.pinned(digest)
-    }
-
     pub fn api_host(&self) -> &str {
         api_host(&self.registry)
     }
@@ -284,6 +281,20 @@ fn push_suffix(out: &mut String, reference: &Reference) {
     if let Some(digest) = &reference.digest {
         out.push('@');
         out.push_str(&digest.to_string());
+    }
+}
+
+/// A registry host as references name it: Docker Hub's legacy names (`index.docker.io`,
+/// `registry-1.docker.io`, as `docker login` writes them into config.json) become
+/// [`DOCKER_HUB`]; every other host is returned as given.
+pub fn normalize_registry_host(host: &str) -> &str {
+    if DOCKER_HUB_ALIASES
+        .iter()
+        .any(|alias| alias.eq_ignore_ascii_case(host))
+    {
+        DOCKER_HUB
+    } else {
+        host
     }
 }
 

@@ -20,6 +20,8 @@ pub const CHROMIUM_BIN: &str = "/usr/bin/chromium";
 const DRIVER_READY_TIMEOUT: Duration = Duration::from_secs(10);
 /// A cold debug `lading` and a cold Chromium on a loaded 2-core machine are slow.
 pub const CLICK_TIMEOUT: Duration = Duration::from_secs(30);
+/// The narrowest window headless Chromium opens; narrower viewports are emulated.
+const MIN_WINDOW_WIDTH: u32 = 500;
 /// How often [`Browser::wait_for_text`] looks again.
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 /// Root and sandbox-less containers need `--no-sandbox`; the rest keeps Chromium quiet,
@@ -117,10 +119,15 @@ impl Browser {
         args.push(format!("--blink-settings=preferredColorScheme={scheme}"));
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("chrome"));
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": CHROMIUM_BIN, "args": args }),
-        );
+        let mut options = json!({ "binary": CHROMIUM_BIN, "args": args });
+        // Headless Chromium keeps windows at least 500 px wide: a phone width needs the
+        // device emulation (which also makes it a touch device with a mobile viewport).
+        if viewport.width < MIN_WINDOW_WIDTH {
+            options["mobileEmulation"] = json!({ "deviceMetrics": {
+                "width": viewport.width, "height": viewport.height, "pixelRatio": 1
+            }});
+        }
+        capabilities.insert("goog:chromeOptions".into(), options);
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
             .connect(&format!("http://{addr}"))

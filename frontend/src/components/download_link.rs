@@ -5,7 +5,6 @@
 //! multi-hundred-megabyte layer in memory. The posted answer is an attachment, so the page
 //! stays where it is.
 
-use lading_shared::Reference;
 use leptos::prelude::*;
 
 use crate::credentials::Credentials;
@@ -24,9 +23,8 @@ pub fn DownloadLink(
     #[prop(optional)] testid: Option<&'static str>,
 ) -> impl IntoView {
     let credentials = Credentials::get();
-    let registry = Reference::parse(download.image()).ok().map(|r| r.registry);
     // Reactive: signing in or out swaps the link for the form and back.
-    move || match registry.as_deref().and_then(|r| credentials.header_for(r)) {
+    move || match credentials.header_for(&download.registry) {
         None => view! {
             <a
                 href=download.href()

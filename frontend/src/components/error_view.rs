@@ -1,16 +1,17 @@
 //! Every failure explained in one place: what happened, why, and what the person can do.
 //! The registry's own error entries are shown as text, and the Requests panel shows the
-//! exchanges that led there.
+//! exchanges that led there. The explanations per kind are in `error_help.rs`.
 
-use crate::components::link::Link;
-use lading_shared::Repository;
 use lading_shared::api::{ApiError, ErrorKind, RegistryError};
+use lading_shared::{Digest, Reference, Repository};
 use leptos::prelude::*;
 
+use leptos_router::hooks::use_query_map;
+
+use crate::components::error_help::{Help, help};
+use crate::components::platform_context::same_view_for_platform;
 use crate::components::requests_panel::RequestsPanel;
-use crate::components::sign_in::SignInForm;
-use crate::credentials::Credentials;
-use crate::format::{human_wait, repo_href};
+use crate::view_query::ViewQuery;
 
 #[component]
 pub fn ErrorView(
@@ -18,9 +19,21 @@ pub fn ErrorView(
     /// The repository the view was about, for "see its tags" and "sign in to its registry".
     #[prop(default = None)]
     repository: Option<Repository>,
-    /// Offered for failures that may pass (rate limits, timeouts, network).
+    /// Offered for failures that may pass (rate limits, timeouts, network, a fault here).
     #[prop(default = None)]
     on_retry: Option<Callback<()>>,
+    /// The reference as the person gave it: to say when `:latest` was assumed, and to link
+    /// near tags and platforms.
+    #[prop(optional, into)]
+    input: Option<String>,
+    /// The view of a suggested path (`not_in_image`), from the page that knows the layer;
+    /// without it suggestions are shown as text.
+    #[prop(optional)]
+    suggestion_href: Option<Callback<String, String>>,
+    /// The view of a platform of the index (`choose_platform`); by default the view this
+    /// page is on, with `&platform=`.
+    #[prop(optional)]
+    candidate_href: Option<Callback<Digest, String>>,
 ) -> impl IntoView {
     let ApiError {
         kind,
@@ -28,22 +41,46 @@ pub fn ErrorView(
         registry,
         registry_errors,
         retry_after,
+        candidates,
+        suggestions,
         trace,
-        ..
     } = error;
+    let reference = input.as_deref().and_then(|i| Reference::parse(i).ok());
+    let candidate_href = candidate_href.or_else(|| {
+        let current = use_query_map().with_untracked(|map| {
+            ViewQuery::from_pairs(map.into_iter().map(|(k, v)| (k.as_ref(), v)))
+        });
+        current
+            .image
+            .is_some()
+            .then(|| Callback::new(move |d: Digest| same_view_for_platform(&current, &d)))
+    });
+    let repository = repository.or_else(|| reference.as_ref().map(Reference::repository));
     let registry = repository
         .as_ref()
         .map(|r| r.registry.clone())
         .or(registry)
         .unwrap_or_default();
     let title = title(kind);
-    let help = help(kind, &registry, repository.as_ref(), retry_after);
+    let help = help(Help {
+        kind,
+        registry,
+        repository,
+        input,
+        reference,
+        retry_after,
+        candidates,
+        suggestions,
+        suggestion_href,
+        candidate_href,
+    });
     let transient = matches!(
         kind,
         ErrorKind::TooManyRequests
             | ErrorKind::Unreachable
             | ErrorKind::Timeout
             | ErrorKind::Upstream
+            | ErrorKind::Internal
     );
     let retry = on_retry.filter(|_| transient).map(|retry| {
         view! { <button type="button" class="primary" on:click=move |_| retry.run(())>"Try again"</button> }
@@ -79,15 +116,17 @@ fn kind_name(kind: ErrorKind) -> String {
         .unwrap_or_default()
 }
 
-fn title(kind: ErrorKind) -> &'static str {
+/// The heading: what happened, in a person's words. Nothing a person can act on reads as
+/// "malformed".
+pub fn title(kind: ErrorKind) -> &'static str {
     match kind {
         ErrorKind::InvalidReference => "That is not a valid reference",
-        ErrorKind::BadRequest => "The request was malformed",
-        ErrorKind::NotInImage => "That path is not in this image",
+        ErrorKind::BadRequest => "This link is incomplete or damaged",
+        ErrorKind::NotInImage => "That is not in this image",
         ErrorKind::ChoosePlatform => "Choose a platform",
         ErrorKind::Unsupported => "Lading cannot do that for this content",
         ErrorKind::PortNotAllowed => "That port is not allowed for this host",
-        ErrorKind::Internal => "Lading failed",
+        ErrorKind::Internal => "Lading itself failed",
         ErrorKind::Unauthorized => "The registry wants you to sign in",
         ErrorKind::Denied => "Access denied",
         ErrorKind::ManifestUnknown => "No such tag or digest",
@@ -102,88 +141,6 @@ fn title(kind: ErrorKind) -> &'static str {
         ErrorKind::Integrity => "Content did not match its digest",
         ErrorKind::Upstream => "The registry failed",
         ErrorKind::MisdirectedHost => "This Lading does not serve that host name",
-    }
-}
-
-/// The explanation and the way forward for each kind.
-fn help(
-    kind: ErrorKind,
-    registry: &str,
-    repository: Option<&Repository>,
-    retry_after: Option<u64>,
-) -> AnyView {
-    let tags_link = repository.map(|repo| {
-        let (href, name) = (repo_href(repo), repo.familiar());
-        view! { <p><Link href=href>"See the tags of " {name}</Link></p> }
-    });
-    let registry = registry.to_string();
-    match kind {
-        ErrorKind::InvalidReference => view! {
-            <p>"References look like " <code>"alpine"</code> ", " <code>"alpine:3.9"</code> ", "
-               <code>"ghcr.io/org/app@sha256:…"</code> " or " <code>"localhost:5000/team/api:v2"</code>
-               ": an optional registry host, a lowercase repository path, then a " <code>":tag"</code>
-               " and/or an " <code>"@digest"</code> "."</p>
-        }.into_any(),
-        ErrorKind::Unauthorized => {
-            let signed_in = Credentials::get().username(&registry).is_some();
-            view! {
-                <p>{if signed_in {
-                    "The registry rejected the credentials stored for it. Sign in again."
-                } else {
-                    "This repository is private, or the registry lets nobody browse anonymously."
-                }}</p>
-                <SignInForm registry=registry />
-            }.into_any()
-        }
-        ErrorKind::Denied => view! {
-            <p>"The registry knows who you are but will not let you pull from this repository. \
-                Sign in as someone with pull access, or check the name for typos (some \
-                registries answer \"denied\" rather than admit a repository exists)."</p>
-            <SignInForm registry=registry />
-        }.into_any(),
-        ErrorKind::ManifestUnknown => view! {
-            <p>"The repository exists but has no manifest under that tag or digest. Tags move \
-                and get deleted; pick one that exists."</p>
-            {tags_link}
-        }.into_any(),
-        ErrorKind::NameUnknown => view! {
-            <p>"The registry does not know this repository. Check its spelling, and the \
-                registry host: without one, names go to Docker Hub."</p>
-            {tags_link}
-        }.into_any(),
-        ErrorKind::TooManyRequests => view! {
-            <p>{match retry_after {
-                Some(seconds) => format!("The registry asks to wait {} before trying again.", human_wait(seconds)),
-                None => "The registry did not say how long to wait; give it a minute.".to_string(),
-            }}
-            " Docker Hub limits anonymous pulls per IP address; signing in raises the limit."</p>
-        }.into_any(),
-        ErrorKind::RefusedHost => view! {
-            <p>"That registry resolves to a private, loopback or link-local address. Lading \
-                refuses those by default so that it cannot be used to reach into the network it \
-                runs in. If you operate this Lading and trust the registry, restart it with"</p>
-            <pre class="command">{format!("lading --allow-host {}", host_or_placeholder(&registry))}</pre>
-        }.into_any(),
-        ErrorKind::Unreachable => view! {
-            <p>"No connection could be made: the host name may not resolve, or nothing listens \
-                on that port, or a TLS handshake failed. Check the registry host."</p>
-        }.into_any(),
-        ErrorKind::Timeout => view! {
-            <p>"The registry did not answer in time. It may be overloaded; try again."</p>
-        }.into_any(),
-        ErrorKind::Integrity => view! {
-            <p>"What the registry sent does not hash to the digest it was asked for. The \
-                content is corrupt or the registry is misbehaving; Lading will not show it."</p>
-        }.into_any(),
-        _ => ().into_any(),
-    }
-}
-
-fn host_or_placeholder(registry: &str) -> &str {
-    if registry.is_empty() {
-        "HOST[:PORT]"
-    } else {
-        registry
     }
 }
 
@@ -208,5 +165,25 @@ fn RegistryErrors(errors: Vec<RegistryError>) -> impl IntoView {
                     .collect_view()}
             </ul>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_kind_reads_as_malformed() {
+        let kinds: Vec<ErrorKind> = serde_json::from_str(
+            r#"["invalid_reference","bad_request","not_in_image","choose_platform",
+                "unsupported","port_not_allowed","internal","unauthorized","denied",
+                "manifest_unknown","name_unknown","blob_unknown","too_many_requests",
+                "refused_host","unreachable","timeout","too_large","bad_upstream",
+                "integrity","upstream","misdirected_host"]"#,
+        )
+        .expect("every kind");
+        for kind in kinds {
+            assert!(!title(kind).contains("malformed"), "{kind:?}");
+        }
     }
 }

@@ -1,4 +1,6 @@
-//! The bar on every page: the app name (home) and, away from home, a compact paste box.
+//! The bar on every page: the app name (home) and, away from home, a compact paste box that
+//! holds what is being viewed (the image, or the repository of a tag list), so it can be
+//! edited into the next reference.
 
 use crate::components::link::Link;
 use leptos::prelude::*;
@@ -10,9 +12,12 @@ use crate::components::reference_form::ReferenceForm;
 #[component]
 pub fn HeaderBar() -> impl IntoView {
     let query = use_query_map();
-    let at_home = Memo::new(move |_| {
+    let current = Memo::new(move |_| {
         let query = query.read();
-        query.get_str(IMAGE_PARAM).is_none() && query.get_str(REPO_PARAM).is_none()
+        query
+            .get_str(IMAGE_PARAM)
+            .or_else(|| query.get_str(REPO_PARAM))
+            .map(str::to_owned)
     });
     view! {
         <header class="topbar">
@@ -20,8 +25,12 @@ pub fn HeaderBar() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true"></span>
                 "Lading"
             </Link>
-            <Show when=move || !at_home.get()>
-                <ReferenceForm compact=true testid="header-reference-input" />
+            <Show when=move || current.get().is_some()>
+                <ReferenceForm
+                    compact=true
+                    testid="header-reference-input"
+                    current=Signal::derive(move || current.get().unwrap_or_default())
+                />
             </Show>
         </header>
     }

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use crate::components::digest_label::DigestLabel;
 use crate::format::{format_created, human_size};
-use crate::layer_links::{Source, listing_href};
+use crate::layer_links::{Source, Subject};
+use crate::links::listing_href;
 
 /// A layer as the history table needs it (schema 1 manifests carry no sizes).
 #[derive(Debug, Clone)]
@@ -19,9 +20,9 @@ pub struct LayerRef {
 pub fn HistoryTable(
     rows: Vec<HistoryRow>,
     layers: Vec<LayerRef>,
-    /// The (pinned) image reference, when its layers can be browsed.
+    /// The image (any source), when its layers can be browsed.
     #[prop(optional)]
-    image: Option<String>,
+    image: Option<Subject>,
 ) -> impl IntoView {
     let steps = rows.len();
     let empty = rows.iter().filter(|r| r.empty_layer).count();
@@ -30,25 +31,25 @@ pub fn HistoryTable(
         if steps == 1 { "" } else { "s" },
         steps - empty
     );
-    let body =
-        rows.into_iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let layer = row
-                    .layer
-                    .and_then(|n| layers.get(n).cloned().map(|l| (n, l)));
-                let href = layer.as_ref().zip(image.as_ref()).map(|((_, l), image)| {
-                    listing_href(image, &Source::Layer(l.digest.to_string()))
-                });
-                view! { <HistoryLine number=i + 1 row layer href /> }
-            })
-            .collect_view();
+    let body = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let layer = row
+                .layer
+                .and_then(|n| layers.get(n).cloned().map(|l| (n, l)));
+            let href = layer.as_ref().zip(image.as_ref()).map(|((_, l), image)| {
+                listing_href(&image.with_source(Source::Layer(l.digest.clone())))
+            });
+            view! { <HistoryLine number=i + 1 row layer href /> }
+        })
+        .collect_view();
     view! {
         <section class="card">
             <h2>"History"</h2>
             <p class="muted small">{caption} ", oldest first."</p>
             <div class="table-wrap">
-                <table data-testid="history-table" class="history">
+                <table data-testid="history-table" class="history stack">
                     <thead>
                         <tr>
                             <th scope="col" class="num">"#"</th>
@@ -95,17 +96,17 @@ fn HistoryLine(
     };
     view! {
         <tr data-testid="history-row" class:empty-layer=row.empty_layer>
-            <td class="num muted">{number}</td>
-            <td class="nowrap small">{created}</td>
-            <td class="command">
+            <td class="num muted" data-label="#">{number}</td>
+            <td class="nowrap small" data-label="Created" class:empty-cell=created.is_empty()>{created.clone()}</td>
+            <td class="command stack-full">
                 {match command {
                     Some(c) => view! { <code>{c}</code> }.into_any(),
                     None => view! { <span class="muted">"(no command recorded)"</span> }.into_any(),
                 }}
                 {row.comment.map(|c| view! { <div class="muted small">{c}</div> })}
             </td>
-            <td class="num nowrap">{size}</td>
-            <td class="nowrap">{layer_cell}</td>
+            <td class="num nowrap" data-label="Size" class:empty-cell=size.is_empty()>{size.clone()}</td>
+            <td class="nowrap" data-label="Layer">{layer_cell}</td>
         </tr>
     }
 }

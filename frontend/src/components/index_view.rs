@@ -8,8 +8,10 @@ use leptos::prelude::*;
 
 use crate::components::digest_label::DigestLabel;
 use crate::components::key_value_table::KeyValueTable;
+use crate::components::platform_context::platform_href;
 use crate::components::platform_table::{PlatformRow, PlatformTable};
-use crate::format::{human_size, image_href, media_type_label};
+use crate::format::{human_size, media_type_label};
+use crate::links::image_href;
 
 #[component]
 pub fn IndexView(
@@ -39,7 +41,7 @@ pub fn IndexView(
         {subject.map(|s| view! {
             <section class="card">
                 <h2>"Subject"</h2>
-                <p>"This index refers to " <DigestLabel digest=s.digest.clone() href=image_href(&reference.sibling(&s.digest)) />
+                <p>"This index refers to " <DigestLabel digest=s.digest.clone() href=image_href(&reference.pinned(&s.digest)) />
                    " (" {media_type_label(&s.media_type)} ")."</p>
             </section>
         })}
@@ -106,7 +108,7 @@ fn OtherEntries(reference: Reference, entries: Vec<OtherEntry>) -> impl IntoView
     let rows = entries
         .into_iter()
         .map(|OtherEntry { kind, descriptor }| {
-            let href = image_href(&reference.sibling(&descriptor.digest));
+            let href = platform_href(&reference, &descriptor.digest);
             let platform = descriptor
                 .platform
                 .as_ref()

@@ -1,6 +1,6 @@
-//! How far a listing has got: a progress bar while the proxy reads the layer(s), then what
-//! was read (entries, bytes, whether the digest checked out) and
-//! the requests it took; or why it stopped.
+//! How far a listing has got: a progress bar (and Cancel) while the proxy reads the
+//! layer(s), then what was read (entries, bytes, whether the digest checked out) and the
+//! requests it took; or why it stopped.
 
 use lading_shared::Repository;
 use leptos::prelude::*;
@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::components::error_view::ErrorView;
 use crate::components::requests_panel::RequestsPanel;
 use crate::format::{group_thousands, human_size};
-use crate::pages::listing_page::{Listing, Outcome};
+use crate::listing_stream::{Listing, Outcome};
 
 #[component]
 pub fn ListingStatus(listing: Listing, repository: Option<Repository>) -> impl IntoView {
@@ -32,6 +32,19 @@ pub fn ListingStatus(listing: Listing, repository: Option<Repository>) -> impl I
             }
             .into_any()
         }
+        Some(Outcome::Cancelled { entries }) => view! {
+            <p class="listing-summary notice" role="status" data-testid="listing-cancelled">
+                {format!(
+                    "Cancelled: {} entr{} listed. The listing below is incomplete.",
+                    group_thousands(entries),
+                    if entries == 1 { "y" } else { "ies" },
+                )}
+                " "
+                <button type="button" class="link-button" data-testid="listing-restart"
+                    on:click=move |_| listing.restart()>"List again"</button>
+            </p>
+        }
+        .into_any(),
         Some(Outcome::Failed(error)) => view! {
             <ErrorView error repository=repository.clone() />
         }
@@ -44,11 +57,16 @@ fn Progress(listing: Listing) -> impl IntoView {
     let total = listing.total_bytes;
     let read = listing.read_bytes;
     let label = move || {
-        let entries = group_thousands(listing.entries.get());
+        let count = listing.entries.get();
+        let entries = format!(
+            "{} entr{}",
+            group_thousands(count),
+            if count == 1 { "y" } else { "ies" }
+        );
         match total.get() {
-            0 => format!("Listing… {entries} entries so far"),
+            0 => format!("Listing… {entries} so far"),
             t => format!(
-                "Reading {} of {} · {entries} entries so far",
+                "Reading {} of {} · {entries} so far",
                 human_size(read.get().min(t)),
                 human_size(t)
             ),
@@ -62,6 +80,8 @@ fn Progress(listing: Listing) -> impl IntoView {
                 t => view! { <progress max=t.to_string() value=move || read.get().min(t).to_string() aria-label="Bytes read"></progress> }.into_any(),
             }}
             <span class="muted small">{label}</span>
+            <button type="button" class="link-button" data-testid="listing-cancel"
+                on:click=move |_| listing.cancel()>"Cancel"</button>
         </div>
     }
 }

@@ -1,150 +1,122 @@
-//! A listing as a table-shaped tree: directories open and close, a filter narrows it (by name
-//! in a layer; by full path, as a flat result list, in the merged filesystem), and it sorts by
-//! name or size. Only expanded directories are walked and only a window of rows reaches the
+//! A listing as a table-shaped tree: directories open and close, a filter narrows it (one
+//! rule in a layer and the merged filesystem, see `name_filter`), and it sorts by name or
+//! size. Every choice lives in the URL (replaced, not pushed), so Back and a shared link
+//! restore it. Only expanded directories are walked and only a window of rows reaches the
 //! DOM, so 30,000 entries stay fluid.
 
-use std::collections::HashSet;
-
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::components::listing_row::{ListingRow, RowContext};
-use crate::format::group_thousands;
-use crate::layer_links::Source;
+use crate::components::listing_toolbar::{ListingToolbar, Toolbar};
+use crate::layer_links::{Source, Subject};
+use crate::listing_stream::{Listing, Outcome};
 use crate::name_filter::NameFilter;
-use crate::pages::listing_page::{Listing, Outcome};
-use crate::tree::{Flatten, ROOT, SortOrder};
+use crate::tree::{Flatten, SortOrder};
+use crate::view_state::ViewState;
 
 /// Rows rendered at first, and added by each "Show more".
 const WINDOW: usize = 500;
 
 #[component]
-pub fn ListingTree(image: String, source: Source, listing: Listing) -> impl IntoView {
-    let merged = source == Source::Merged;
+pub fn ListingTree(subject: Subject, listing: Listing) -> impl IntoView {
+    let merged = subject.source == Source::Merged;
     let tree = listing.tree;
-    let filter_text = RwSignal::new(String::new());
+    let view = ViewState::get();
+    let state = Memo::new(move |_| view.query.with(|q| q.listing.clone()));
+    // The box answers each key at once; the URL follows (replaced, so Back is not spammed).
+    let filter_text = RwSignal::new(view.query.with_untracked(|q| q.filter.clone()));
     let filter = Memo::new(move |_| NameFilter::parse(&filter_text.get()));
-    let sort = RwSignal::new(SortOrder::Name);
-    let show_hidden = RwSignal::new(false);
-    let expanded = RwSignal::new(HashSet::new());
     let limit = RwSignal::new(WINDOW);
-    let searching = Memo::new(move |_| merged && filter.with(NameFilter::is_active));
+    let focus = RwSignal::new(None::<String>);
+    let matches = Memo::new(move |_| {
+        let (filter, show_hidden) = (filter.get(), state.with(|s| s.show_hidden));
+        filter
+            .is_active()
+            .then(|| tree.with(|t| t.matching(show_hidden, |n| filter.matches(&n.path))))
+    });
     let rows = Memo::new(move |_| {
-        let (filter, sort, show_hidden, limit) =
-            (filter.get(), sort.get(), show_hidden.get(), limit.get());
-        tree.with(|tree| {
-            if searching.get() {
-                return tree.find(show_hidden, sort, limit, |n| filter.matches(&n.path));
-            }
-            let include = filter
-                .is_active()
-                .then(|| tree.matching(show_hidden, |n| filter.matches(&n.name)));
-            expanded.with(|expanded| {
-                tree.flatten(&Flatten {
-                    sort,
-                    show_hidden,
-                    expanded,
-                    include: include.as_ref(),
-                    limit,
+        let limit = limit.get();
+        state.with(|state| {
+            let sort = if state.by_size {
+                SortOrder::Size
+            } else {
+                SortOrder::Name
+            };
+            let expanded = |path: &str| state.is_open(path);
+            matches.with(|m| {
+                tree.with(|tree| {
+                    tree.flatten(&Flatten {
+                        sort,
+                        show_hidden: state.show_hidden,
+                        expanded: &expanded,
+                        include: m.as_ref().map(|m| &m.include),
+                        limit,
+                    })
                 })
             })
         })
     });
+    // A toggled folder's row is redrawn; give its button the focus back.
+    Effect::new(move |_| {
+        rows.track();
+        if let Some(Some(path)) = focus.try_update_untracked(Option::take) {
+            request_animation_frame(move || focus_toggle(&path));
+        }
+    });
     let visible = move || rows.with(|r| r.iter().take(limit.get()).cloned().collect::<Vec<_>>());
     let more = move || rows.with(Vec::len) > limit.get();
     let context = RowContext {
-        image,
-        source,
+        subject,
         tree,
         layers: listing.layers,
-        expanded,
+        on_toggle: Callback::new(move |(path, open): (String, Option<bool>)| {
+            let is_open = state.with_untracked(|s| s.is_open(&path));
+            if open.is_none_or(|want| want != is_open) {
+                focus.set(Some(path.clone()));
+                view.update(|q| q.listing.toggle(&path));
+            }
+        }),
     };
-    let placeholder = if merged {
-        "Search paths: nginx or *.conf"
-    } else {
-        "Filter names: passwd or *.so*"
+    let toolbar = Toolbar {
+        merged,
+        listing,
+        state,
+        filter_text,
+        matches,
+        on_filter: Callback::new(move |text: String| {
+            filter_text.set(text.clone());
+            limit.set(WINDOW);
+            view.update(|q| q.filter = text);
+        }),
     };
     let empty = move || {
-        let done = listing
-            .outcome
-            .with(|o| matches!(o, Some(Outcome::Done(_))));
-        match (
-            rows.with(Vec::is_empty),
-            filter.with(NameFilter::is_active),
-            done,
-        ) {
-            (false, _, _) => None,
-            (true, true, _) => Some("Nothing matches the filter."),
-            (true, false, true) => Some(if merged {
-                "The filesystem is empty."
-            } else {
-                "This layer is empty."
-            }),
-            (true, false, false) => None,
+        if !rows.with(Vec::is_empty) {
+            return None;
         }
+        if filter.with(NameFilter::is_active) {
+            return Some("Nothing matches the filter.");
+        }
+        listing.outcome.with(|o| match o {
+            Some(Outcome::Done(_)) if merged => Some("The filesystem is empty."),
+            Some(Outcome::Done(_)) => Some("This layer is empty."),
+            Some(Outcome::Cancelled { .. }) => Some("Nothing was listed before it was cancelled."),
+            _ => None,
+        })
     };
     view! {
         <section class="card listing-card">
-            <div class="tag-tools listing-tools">
-                <p class="tag-count">
-                    // What the tree shows: deleted and overwritten entries are counted apart.
-                    <strong data-testid="entry-count">{move || group_thousands(tree.with(|t| t.node(ROOT).visible))}</strong>
-                    " paths"
-                    {move || {
-                        let hidden = listing.entries.get().saturating_sub(tree.with(|t| t.node(ROOT).visible));
-                        (merged && hidden > 0).then(|| format!(" (+{} deleted or overwritten)", group_thousands(hidden)))
-                    }}
-                </p>
-                <label class="filter">
-                    <span class="visually-hidden">{placeholder}</span>
-                    <input
-                        type="search"
-                        data-testid="listing-filter"
-                        placeholder=placeholder
-                        autocomplete="off"
-                        spellcheck="false"
-                        prop:value=move || filter_text.get()
-                        on:input=move |ev| {
-                            filter_text.set(event_target_value(&ev));
-                            limit.set(WINDOW);
-                        }
-                    />
-                </label>
-                <label class="order">
-                    "Sort "
-                    <select on:change=move |ev| sort.set(if event_target_value(&ev) == "size" { SortOrder::Size } else { SortOrder::Name })>
-                        <option value="name">"by name"</option>
-                        <option value="size">"by size"</option>
-                    </select>
-                </label>
-                <span class="button-group">
-                    <button type="button" data-testid="expand-all" disabled=move || searching.get()
-                        on:click=move |_| expanded.set(tree.with_untracked(|t| t.directories()))>"Expand all"</button>
-                    <button type="button" data-testid="collapse-all" disabled=move || searching.get()
-                        on:click=move |_| { expanded.set(HashSet::new()); limit.set(WINDOW); }>"Collapse all"</button>
-                </span>
-                {merged.then(|| view! {
-                    <label class="toggle">
-                        <input type="checkbox" data-testid="show-hidden"
-                            prop:checked=move || show_hidden.get()
-                            on:change=move |ev| show_hidden.set(event_target_checked(&ev)) />
-                        " Show deleted and overwritten"
-                    </label>
-                })}
-            </div>
-            {move || searching.get().then(|| view! {
-                <p class="muted small">"Search results across the whole filesystem, by full path."</p>
-            })}
+            <ListingToolbar toolbar />
             <div class="table-wrap">
                 <table class="listing" data-testid="listing-table">
                     <thead>
                         <tr>
                             <th scope="col">"Name"</th>
                             <th scope="col" class="num">"Size"</th>
-                            <th scope="col">"Mode"</th>
-                            <th scope="col">"Owner"</th>
-                            <th scope="col">"Modified"</th>
+                            <th scope="col" class="col-mode">"Mode"</th>
+                            <th scope="col" class="col-owner">"Owner"</th>
+                            <th scope="col" class="col-modified">"Modified"</th>
                             {merged.then(|| view! { <th scope="col">"Layer"</th> })}
-                            <th scope="col">"Link target"</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -161,5 +133,27 @@ pub fn ListingTree(image: String, source: Source, listing: Listing) -> impl Into
                 </button>
             </Show>
         </section>
+    }
+}
+
+/// Focuses the folder toggle of `path` (compared as an attribute: no selector escaping).
+fn focus_toggle(path: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(toggles) = document.query_selector_all("[data-testid=dir-toggle]") else {
+        return;
+    };
+    for i in 0..toggles.length() {
+        let Some(element) = toggles
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            continue;
+        };
+        if element.get_attribute("data-path").as_deref() == Some(path) {
+            let _ = element.focus();
+            return;
+        }
     }
 }

@@ -1,10 +1,16 @@
 //! Reusable pieces of the pages, one component (and its private helpers) per file.
 
+pub mod artifact_preview;
+pub mod auth_control;
+pub mod back_to_listing;
 pub mod breadcrumbs;
+pub mod candidate_table;
 pub mod config_summary;
 pub mod copy_button;
 pub mod digest_label;
+pub mod directory_view;
 pub mod download_link;
+pub mod error_help;
 pub mod error_view;
 pub mod header_bar;
 pub mod history_table;
@@ -16,8 +22,11 @@ pub mod layer_table;
 pub mod link;
 pub mod listing_row;
 pub mod listing_status;
+pub mod listing_toolbar;
 pub mod listing_tree;
 pub mod loading;
+pub mod missing_path;
+pub mod platform_context;
 pub mod platform_table;
 pub mod raw_json;
 pub mod reference_form;

@@ -7,7 +7,8 @@ use lading_shared::{Descriptor, Reference};
 use leptos::prelude::*;
 
 use crate::components::digest_label::DigestLabel;
-use crate::format::{human_size, image_href};
+use crate::components::platform_context::platform_href;
+use crate::format::human_size;
 
 /// One platform image of an index, with what the proxy learned about it.
 #[derive(Debug, Clone)]
@@ -41,7 +42,7 @@ pub fn PlatformTable(reference: Reference, rows: Vec<PlatformRow>) -> impl IntoV
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table data-testid="platform-table" class="platforms">
+            <table data-testid="platform-table" class="platforms stack">
                 <thead>
                     <tr>
                         <th scope="col">"OS"</th>
@@ -56,14 +57,14 @@ pub fn PlatformTable(reference: Reference, rows: Vec<PlatformRow>) -> impl IntoV
                 {body}
                 <tfoot>
                     <tr>
-                        <th scope="row" colspan="4">
+                        <th scope="row" colspan="4" class="stack-full">
                             {format!("{count} platform{}", if count == 1 { "" } else { "s" })}
                         </th>
-                        <td class="num" title=format!("{total_size} bytes")>
+                        <td class="num" data-label="Compressed size" title=format!("{total_size} bytes")>
                             {if partial { "≥ " } else { "" }} {human_size(total_size)}
                         </td>
-                        <td class="num">{total_layers}</td>
-                        <td class="muted small">"summed over platforms: a layer two platforms share counts twice"</td>
+                        <td class="num" data-label="Layers">{total_layers}</td>
+                        <td class="muted small stack-full">"summed over platforms: a layer two platforms share counts twice"</td>
                     </tr>
                 </tfoot>
             </table>
@@ -80,7 +81,7 @@ fn PlatformLines(reference: Reference, row: PlatformRow) -> impl IntoView {
     } = row;
     let platform = descriptor.platform.clone().unwrap_or_default();
     let platform_name = platform.to_string();
-    let href = image_href(&reference.sibling(&descriptor.digest));
+    let href = platform_href(&reference, &descriptor.digest);
     let problem = summary.as_ref().and_then(|s| s.error.clone());
     let (size, layers) = match &summary {
         Some(s) => (
@@ -98,17 +99,17 @@ fn PlatformLines(reference: Reference, row: PlatformRow) -> impl IntoView {
                 .and_then(|s| s.layers_size)
                 .map(human_size)
                 .unwrap_or_default();
-            let href = image_href(&reference.sibling(&a.digest));
+            let href = platform_href(&reference, &a.digest);
             view! {
                 <tr class="attestation-row" data-testid="attestation">
-                    <td colspan="4">
+                    <td colspan="4" class="stack-full">
                         <span class="tree" aria-hidden="true">"└ "</span>
                         <span class="badge badge-attestation">"attestation"</span>
                         " " <span class="muted small">{format!("for {platform_name}")}</span>
                     </td>
-                    <td class="num">{size}</td>
-                    <td></td>
-                    <td><DigestLabel digest=a.digest href=href /></td>
+                    <td class="num" data-label="Compressed size">{size}</td>
+                    <td class="empty-cell"></td>
+                    <td data-label="Manifest digest"><DigestLabel digest=a.digest href=href /></td>
                 </tr>
             }
         })
@@ -116,13 +117,13 @@ fn PlatformLines(reference: Reference, row: PlatformRow) -> impl IntoView {
     view! {
         <tbody>
             <tr data-testid="platform-row">
-                <td><Link href=href.clone()>{platform.os.clone()}</Link></td>
-                <td><Link href=href.clone()>{platform.architecture.clone()}</Link></td>
-                <td>{platform.variant.clone().unwrap_or_default()}</td>
-                <td class="small">{platform.os_version.clone().unwrap_or_default()}</td>
-                <td class="num">{match size.clone() { Some(s) => s.into_any(), None => unknown().into_any() }}</td>
-                <td class="num">{match layers.clone() { Some(n) => n.into_any(), None => unknown().into_any() }}</td>
-                <td><DigestLabel digest=descriptor.digest.clone() href=href /></td>
+                <td data-label="OS"><Link href=href.clone()>{platform.os.clone()}</Link></td>
+                <td data-label="Architecture"><Link href=href.clone()>{platform.architecture.clone()}</Link></td>
+                <td data-label="Variant" class:empty-cell=platform.variant.is_none()>{platform.variant.clone().unwrap_or_default()}</td>
+                <td data-label="OS version" class="small" class:empty-cell=platform.os_version.is_none()>{platform.os_version.clone().unwrap_or_default()}</td>
+                <td data-label="Compressed size" class="num">{match size.clone() { Some(s) => s.into_any(), None => unknown().into_any() }}</td>
+                <td data-label="Layers" class="num">{match layers.clone() { Some(n) => n.into_any(), None => unknown().into_any() }}</td>
+                <td data-label="Manifest digest"><DigestLabel digest=descriptor.digest.clone() href=href /></td>
             </tr>
             {attestation_rows}
         </tbody>

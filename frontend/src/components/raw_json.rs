@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::components::copy_button::{CopyButton, CopyText};
 use crate::pretty_json::{Line, TokenKind, pretty_lines};
+use crate::view_state::ViewState;
 
 /// One document to show, with the digests inside it that name manifests (and their views).
 #[derive(Debug, Clone)]
@@ -19,19 +20,37 @@ pub struct RawDocument {
 #[component]
 pub fn RawJson(documents: Vec<RawDocument>) -> impl IntoView {
     let several = documents.len() > 1;
+    // The tab and the formatting live in the URL (replaced), so Back and links keep them.
+    let view = ViewState::get();
+    let (tab, exact_bytes) = view.query.with_untracked(|q| (q.raw.clone(), q.exact));
+    let initial = tab
+        .and_then(|t| documents.iter().position(|d| d.title.to_lowercase() == t))
+        .unwrap_or(0);
     let documents = StoredValue::new(documents);
-    let selected = RwSignal::new(0usize);
-    let exact = RwSignal::new(false);
+    let selected = RwSignal::new(initial);
+    let exact = RwSignal::new(exact_bytes);
+    let select = move |i: usize| {
+        selected.set(i);
+        let tab =
+            documents.with_value(|d| d.get(i).filter(|_| i > 0).map(|d| d.title.to_lowercase()));
+        view.update(|q| q.raw = tab);
+    };
+    let set_exact = move |on: bool| {
+        exact.set(on);
+        view.update(|q| q.exact = on);
+    };
     let tabs = documents.with_value(|docs| {
         docs.iter()
             .enumerate()
             .map(|(i, doc)| {
                 let title = doc.title.clone();
+                let testid = format!("raw-tab-{}", title.to_lowercase());
                 view! {
                     <button
                         type="button"
+                        data-testid=testid
                         aria-pressed=move || (selected.get() == i).to_string()
-                        on:click=move |_| selected.set(i)
+                        on:click=move |_| select(i)
                     >
                         {title}
                     </button>
@@ -65,10 +84,10 @@ pub fn RawJson(documents: Vec<RawDocument>) -> impl IntoView {
                 <h2>"Raw JSON"</h2>
                 {several.then(|| view! { <div class="segmented" role="group" aria-label="Document">{tabs}</div> })}
                 <div class="segmented" role="group" aria-label="Formatting">
-                    <button type="button" aria-pressed=move || (!exact.get()).to_string() on:click=move |_| exact.set(false)>
+                    <button type="button" aria-pressed=move || (!exact.get()).to_string() on:click=move |_| set_exact(false)>
                         "Indented"
                     </button>
-                    <button type="button" aria-pressed=move || exact.get().to_string() on:click=move |_| exact.set(true)>
+                    <button type="button" aria-pressed=move || exact.get().to_string() on:click=move |_| set_exact(true)>
                         "Exact bytes"
                     </button>
                 </div>
@@ -78,7 +97,8 @@ pub fn RawJson(documents: Vec<RawDocument>) -> impl IntoView {
     }
 }
 
-fn render_lines(lines: Vec<Line>, links: &[(String, String)]) -> impl IntoView + use<> {
+/// Indented JSON lines as spans (keys, strings, literals), digests copyable or linked.
+pub fn render_lines(lines: Vec<Line>, links: &[(String, String)]) -> impl IntoView + use<> {
     lines
         .into_iter()
         .map(|line| {

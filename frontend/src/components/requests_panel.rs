@@ -1,10 +1,12 @@
 //! The "Requests" panel: every HTTP exchange the proxy made for this view, in order, so a
 //! person can watch the registry protocol (ping, 401 challenge, token, manifest, blobs).
+//! Each row is labelled by the step the proxy says it was (`Exchange.purpose`), never by
+//! guessing from the note. Under 640 px the rows stack into cards (see `style.css`).
 
-use lading_shared::api::{Exchange, Header};
+use lading_shared::api::{Exchange, ExchangePurpose, Header};
 use leptos::prelude::*;
 
-use crate::format::{human_duration_ms, is_token_exchange, split_url, status_class, trace_summary};
+use crate::format::{human_duration_ms, split_url, status_class, trace_summary};
 
 #[component]
 pub fn RequestsPanel(trace: Vec<Exchange>) -> impl IntoView {
@@ -25,10 +27,11 @@ pub fn RequestsPanel(trace: Vec<Exchange>) -> impl IntoView {
                  to build this view. Credentials and tokens are redacted."
             </p>
             <div class="table-wrap">
-                <table class="requests-table">
+                <table class="requests-table stack">
                     <thead>
                         <tr>
                             <th scope="col">"#"</th>
+                            <th scope="col">"Step"</th>
                             <th scope="col">"Method"</th>
                             <th scope="col">"URL"</th>
                             <th scope="col">"Status"</th>
@@ -48,7 +51,7 @@ pub fn RequestsPanel(trace: Vec<Exchange>) -> impl IntoView {
 #[component]
 fn ExchangeRows(number: usize, exchange: Exchange) -> impl IntoView {
     let open = RwSignal::new(false);
-    let token = is_token_exchange(&exchange);
+    let token = exchange.purpose.is_token();
     let status = match exchange.status {
         Some(code) => code.to_string(),
         None => "no response".to_string(),
@@ -65,21 +68,25 @@ fn ExchangeRows(number: usize, exchange: Exchange) -> impl IntoView {
     } = exchange;
     let (origin, path) = split_url(&url);
     let (origin, path) = (origin.to_string(), path.to_string());
+    let purpose = exchange.purpose;
+    let step_class = if token {
+        "badge badge-token"
+    } else {
+        "badge badge-quiet"
+    };
     view! {
-        <tbody class="exchange">
+        <tbody class="exchange" data-purpose=purpose_name(purpose)>
             <tr data-testid="request-row">
-                <td class="num muted">{number}</td>
-                <td><code>{method}</code></td>
-                <td class="url">
+                <td class="num muted" data-label="#">{number}</td>
+                <td data-label="Step"><span class=step_class>{purpose.label()}</span></td>
+                <td data-label="Method"><code>{method}</code></td>
+                <td class="url" data-label="URL">
                     <code><span class="origin">{origin}</span>{path}</code>
                 </td>
-                <td><span class=status_class(exchange.status)>{status}</span></td>
-                <td class="num">{human_duration_ms(duration_ms)}</td>
-                <td>
-                    {token.then(|| view! { <span class="badge badge-token">"token"</span> " " })}
-                    {note}
-                </td>
-                <td>
+                <td data-label="Status"><span class=status_class(exchange.status)>{status}</span></td>
+                <td class="num" data-label="Time">{human_duration_ms(duration_ms)}</td>
+                <td class="note" data-label="Note">{note}</td>
+                <td class="headers-toggle">
                     <button
                         type="button"
                         class="link-button"
@@ -92,8 +99,8 @@ fn ExchangeRows(number: usize, exchange: Exchange) -> impl IntoView {
                 </td>
             </tr>
             <tr class="exchange-headers" id=headers_id.clone() hidden=move || !open.get()>
-                <td></td>
-                <td colspan="6">
+                <td class="spacer"></td>
+                <td colspan="7" class="headers-cell">
                     <div class="header-columns">
                         <HeaderList title="Request headers" headers=request_headers />
                         <HeaderList title="Response headers" headers=response_headers />
@@ -102,6 +109,14 @@ fn ExchangeRows(number: usize, exchange: Exchange) -> impl IntoView {
             </tr>
         </tbody>
     }
+}
+
+/// The purpose as the contract spells it (`token`, `manifest_get`, …), for tests and CSS.
+fn purpose_name(purpose: ExchangePurpose) -> String {
+    serde_json::to_value(purpose)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 #[component]

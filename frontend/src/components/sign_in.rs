@@ -1,5 +1,5 @@
-//! Signing in to one registry: the form (shown when a registry says 401) and the small
-//! control beside a view's title that opens it or signs out.
+//! Signing in to one registry: the form (shown when a registry says 401). The small control
+//! beside a view's title that opens it in a popover is `auth_control.rs`.
 
 use leptos::prelude::*;
 
@@ -10,10 +10,22 @@ use crate::credentials::Credentials;
 #[component]
 pub fn SignInForm(
     #[prop(into)] registry: String,
-    /// Called after a successful sign-in (e.g. to close a popover).
+    /// Called after a successful sign-in: to close a popover, or to reload a view whose
+    /// data does not refetch by itself.
     #[prop(optional)]
-    on_done: Option<Callback<()>>,
+    on_signed_in: Option<Callback<()>>,
+    /// Put the cursor in the user name field when the form appears (in a popover).
+    #[prop(optional)]
+    autofocus: bool,
 ) -> impl IntoView {
+    let first_field = NodeRef::<leptos::html::Input>::new();
+    if autofocus {
+        Effect::new(move |_| {
+            if let Some(input) = first_field.get() {
+                let _ = input.focus();
+            }
+        });
+    }
     let credentials = Credentials::get();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -30,7 +42,7 @@ pub fn SignInForm(
             );
             refused.set(!stored);
             password.set(String::new());
-            if stored && let Some(done) = on_done {
+            if stored && let Some(done) = on_signed_in {
                 done.run(());
             }
         }
@@ -49,6 +61,7 @@ pub fn SignInForm(
                     <input
                         type="text"
                         name="username"
+                        node_ref=first_field
                         autocomplete="username"
                         required
                         prop:value=move || username.get()
@@ -74,49 +87,5 @@ pub fn SignInForm(
                 </p>
             </Show>
         </form>
-    }
-}
-
-/// "Sign in" / "Signed in as … · Sign out" for `registry`.
-#[component]
-pub fn AuthControl(#[prop(into)] registry: String) -> impl IntoView {
-    let credentials = Credentials::get();
-    let open = RwSignal::new(false);
-    let user = {
-        let registry = registry.clone();
-        Memo::new(move |_| credentials.username(&registry))
-    };
-    let sign_out = {
-        let registry = registry.clone();
-        move |_| credentials.sign_out(&registry)
-    };
-    view! {
-        <div class="auth-control">
-            {move || match user.get() {
-                Some(name) => view! {
-                    <span class="muted small">"Signed in as " <strong>{name}</strong> " "</span>
-                    <button type="button" class="link-button" on:click=sign_out.clone()>
-                        "Sign out"
-                    </button>
-                }
-                .into_any(),
-                None => view! {
-                    <button
-                        type="button"
-                        class="link-button"
-                        aria-expanded=move || open.get().to_string()
-                        on:click=move |_| open.update(|o| *o = !*o)
-                    >
-                        "Sign in"
-                    </button>
-                }
-                .into_any(),
-            }}
-            <Show when=move || open.get() && user.get().is_none()>
-                <div class="popover">
-                    <SignInForm registry=registry.clone() on_done=Callback::new(move |()| open.set(false)) />
-                </div>
-            </Show>
-        </div>
     }
 }

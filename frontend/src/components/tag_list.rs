@@ -7,8 +7,10 @@ use lading_shared::api::SkippedTag;
 use lading_shared::{Reference, Repository};
 use leptos::prelude::*;
 
-use crate::format::{group_thousands, image_href};
+use crate::format::group_thousands;
+use crate::links::image_href;
 use crate::tag_order::{TagOrder, filter_tags, sort_tags};
+use crate::view_state::ViewState;
 
 /// Tags rendered at first, and added by each "Show more".
 const WINDOW: usize = 300;
@@ -23,8 +25,17 @@ pub fn TagList(
 ) -> impl IntoView {
     let total = tags.len();
     let tags = StoredValue::new(tags);
-    let order = RwSignal::new(TagOrder::VersionDescending);
-    let filter = RwSignal::new(String::new());
+    // Filter and order live in the URL (replaced as they change), so Back brings them back.
+    let view = ViewState::get();
+    let (initial_filter, initial_order) = view.query.with_untracked(|q| {
+        let order = q
+            .order
+            .as_deref()
+            .map_or(TagOrder::VersionDescending, TagOrder::from_id);
+        (q.filter.clone(), order)
+    });
+    let order = RwSignal::new(initial_order);
+    let filter = RwSignal::new(initial_filter);
     let limit = RwSignal::new(WINDOW);
     let sorted = Memo::new(move |_| tags.with_value(|t| sort_tags(t, order.get())));
     let matching = Memo::new(move |_| sorted.with(|s| filter_tags(s, &filter.get())));
@@ -59,14 +70,21 @@ pub fn TagList(
                     spellcheck="false"
                     prop:value=move || filter.get()
                     on:input=move |ev| {
-                        filter.set(event_target_value(&ev));
+                        let text = event_target_value(&ev);
+                        filter.set(text.clone());
                         limit.set(WINDOW);
+                        view.update(|q| q.filter = text);
                     }
                 />
             </label>
             <label class="order">
                 "Order "
-                <select on:change=move |ev| order.set(TagOrder::from_id(&event_target_value(&ev)))>
+                <select data-testid="tag-order" on:change=move |ev| {
+                    let chosen = TagOrder::from_id(&event_target_value(&ev));
+                    order.set(chosen);
+                    let id = (chosen != TagOrder::VersionDescending).then(|| chosen.id().to_owned());
+                    view.update(|q| q.order = id);
+                }>
                     {TagOrder::ALL
                         .into_iter()
                         .map(|o| view! { <option value=o.id() selected=move || order.get() == o>{o.label()}</option> })

@@ -1,78 +1,104 @@
-//! `/?image=REF&layer=DIGEST&path=/p` and `/?image=REF&fs=merged&path=/p`: one file, its
-//! facts and its first 64 KiB — as text when it is text, as a hex dump when not — with a
-//! download of its exact bytes.
+//! `/?image=REF&layer=DIGEST&path=/p` and `/?image=REF&fs=merged&path=/p`: whatever is at a
+//! path. A file: its facts and first 64 KiB (text as text, anything else as a hex dump) with
+//! a download of its exact bytes. A directory: its children. A broken symlink: where it
+//! points. A path that is not there: which image or layer was searched, and near paths.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use lading_shared::Reference;
 use lading_shared::api::ErrorKind;
-use lading_shared::layer::{EntryKind, FilePreview};
+use lading_shared::layer::{EntryKind, FilePreview, file_name, parent};
 use leptos::prelude::*;
 
-use crate::api::{fetch_file_preview, local_error};
+use crate::api::fetch_file_preview;
+use crate::components::auth_control::AuthControl;
+use crate::components::back_to_listing::BackToListing;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::copy_button::CopyButton;
+use crate::components::directory_view::DirectoryView;
 use crate::components::download_link::DownloadLink;
 use crate::components::error_view::ErrorView;
 use crate::components::link::Link;
 use crate::components::listing_row::owner;
 use crate::components::loading::Loading;
+use crate::components::missing_path::MissingPath;
 use crate::components::requests_panel::RequestsPanel;
 use crate::credentials::Credentials;
 use crate::file_format::{as_text, format_mtime, hex_dump, mode_string};
 use crate::format::human_size;
-use crate::layer_links::{Download, Source, file_api_url, listing_href};
+use crate::layer_links::{Download, Source, Subject};
+use crate::links::{file_href, listing_href};
 use crate::pages::set_title;
 
 /// Bytes of a file shown inline; the rest is a download away.
 pub const PREVIEW_BYTES: u64 = 64 * 1024;
 
 #[component]
-pub fn FilePage(image: String, source: Source, path: String) -> impl IntoView {
-    set_title(Some(&format!("{path} in {image}")));
-    let reference = Reference::parse(&image);
-    let registry = reference.as_ref().ok().map(|r| r.registry.clone());
-    let repository = reference.as_ref().ok().map(Reference::repository);
-    let invalid = reference.err().map(|e| e.to_string());
-    let url = file_api_url(&image, &source, &path, PREVIEW_BYTES);
+pub fn FilePage(subject: Subject, path: String) -> impl IntoView {
+    set_title(Some(&format!("{path} in {}", subject.reference)));
     let credentials = Credentials::get();
-    let resource = LocalResource::new(move || {
-        let header = registry.as_ref().and_then(|r| credentials.header_for(r));
-        let (url, invalid) = (url.clone(), invalid.clone());
-        async move {
-            match invalid {
-                Some(message) => Err(local_error(ErrorKind::InvalidReference, message)),
-                None => fetch_file_preview(&url, header).await,
-            }
+    let resource = LocalResource::new({
+        let (subject, path) = (subject.clone(), path.clone());
+        move || {
+            // Tracks the credentials: signing in reads the path again with them.
+            let header = credentials.header_for(subject.registry());
+            let (subject, path) = (subject.clone(), path.clone());
+            async move { fetch_file_preview(&subject, &path, PREVIEW_BYTES, header).await }
         }
     });
     let body = {
-        let (image, source, path) = (image.clone(), source.clone(), path.clone());
+        let (subject, path) = (subject.clone(), path.clone());
         move || {
-            let (image, source, path, repository) = (
-                image.clone(),
-                source.clone(),
-                path.clone(),
-                repository.clone(),
-            );
+            let (subject, path) = (subject.clone(), path.clone());
             Suspend::new(async move {
                 match resource.await {
-                    Ok(preview) => view! { <FileBody image source path preview /> }.into_any(),
-                    Err(error) => view! { <ErrorView error repository /> }.into_any(),
+                    Ok(preview) => entry_body(subject, path, preview),
+                    Err(error) if error.kind == ErrorKind::NotInImage => {
+                        view! { <MissingPath subject path error /> }.into_any()
+                    }
+                    Err(error) => {
+                        let repository = Some(subject.reference.repository());
+                        let retry = Some(Callback::new(move |()| resource.refetch()));
+                        view! { <ErrorView error repository on_retry=retry /> }.into_any()
+                    }
                 }
             })
         }
     };
+    let label = format!("Reading {path} from the image…");
     view! {
-        <Breadcrumbs image source path=Some(path) />
-        <Transition fallback=|| view! { <Loading label="Reading the file from its layer…" /> }>{body}</Transition>
+        <Breadcrumbs subject path=Some(path) />
+        <Suspense fallback=move || view! { <Loading label=label.clone() /> }>{body}</Suspense>
+    }
+}
+
+fn entry_body(subject: Subject, path: String, preview: FilePreview) -> AnyView {
+    if preview.entry.kind == EntryKind::Dir {
+        view! { <DirectoryView subject path preview /> }.into_any()
+    } else {
+        view! { <FileBody subject path preview /> }.into_any()
+    }
+}
+
+/// What an entry is, for the eyebrow above its path.
+fn kind_label(kind: EntryKind, dangling: bool) -> &'static str {
+    match kind {
+        EntryKind::Symlink if dangling => "Broken symlink",
+        EntryKind::Symlink => "Symlink",
+        EntryKind::Hardlink => "Hard link",
+        EntryKind::Dir => "Directory",
+        EntryKind::CharDevice => "Character device",
+        EntryKind::BlockDevice => "Block device",
+        EntryKind::Fifo => "Named pipe (FIFO)",
+        EntryKind::File => "File",
+        EntryKind::Whiteout | EntryKind::OpaqueWhiteout | EntryKind::Other => "Entry",
     }
 }
 
 #[component]
-fn FileBody(image: String, source: Source, path: String, preview: FilePreview) -> impl IntoView {
+fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoView {
     let FilePreview {
         entry,
+        dangling,
         layer,
         layer_digest,
         resolved_from,
@@ -91,23 +117,43 @@ fn FileBody(image: String, source: Source, path: String, preview: FilePreview) -
             </p>
         }
     });
-    let digest = layer_digest.to_string();
+    let broken = dangling.map(|missing| view! { <BrokenLink subject=subject.clone() entry_path=entry.path.clone() target=entry.link.clone().unwrap_or_default() missing /> });
     let fetched = if fetched_bytes == 0 {
-        "nothing (the file is empty)".to_owned()
+        "nothing".to_owned()
     } else {
         format!("{} of compressed layer", human_size(fetched_bytes))
     };
-    let download = Download::file(&image, &source, &path);
-    let file_name = lading_shared::layer::file_name(&entry.path).to_owned();
-    let link = entry.link.clone();
+    let regular = matches!(entry.kind, EntryKind::File | EntryKind::Hardlink);
+    let download = regular.then(|| {
+        let download = Download::file(&subject, &path);
+        let file_name = file_name(&entry.path).to_owned();
+        view! { <DownloadLink download label="Download" button=true file_name testid="file-download" /> }
+    });
+    let layer_href = listing_href(&subject.with_source(Source::Layer(layer_digest.clone())));
+    let kind = kind_label(entry.kind, broken.is_some());
+    let link = entry.link.clone().map(|target| {
+        let label = if entry.kind == EntryKind::Hardlink {
+            "Same file as"
+        } else {
+            "Link target"
+        };
+        let target_view = if entry.kind == EntryKind::Hardlink {
+            view! { <Link href=file_href(&subject, &target) class="mono">{target}</Link> }
+                .into_any()
+        } else {
+            view! { <code>{format!("→ {target}")}</code> }.into_any()
+        };
+        view! { <dt>{label}</dt><dd>{target_view}</dd> }
+    });
     view! {
         <section class="image-header">
-            <p class="eyebrow">"File"</p>
+            <p class="eyebrow" data-testid="entry-kind" data-kind=kind.replace(' ', "-").to_lowercase()>{kind}</p>
             <h1 class="reference">
                 <span class="mono">{path.clone()}</span>
                 <CopyButton text=path.clone() what="path" />
             </h1>
             {chain}
+            {broken}
             <dl class="facts">
                 <dt>"Size"</dt>
                 <dd title=format!("{} bytes", entry.size)>{human_size(entry.size)}</dd>
@@ -117,10 +163,10 @@ fn FileBody(image: String, source: Source, path: String, preview: FilePreview) -
                 <dd>{owner(&entry)}</dd>
                 <dt>"Modified"</dt>
                 <dd>{format_mtime(entry.mtime)}</dd>
-                {link.map(|l| view! { <dt>"Link target"</dt><dd><code>{format!("→ {l}")}</code></dd> })}
+                {link}
                 <dt>"Layer"</dt>
                 <dd>
-                    <Link href=listing_href(&image, &Source::Layer(digest.clone())) class="mono" title=digest.clone()>
+                    <Link href=layer_href class="mono" title=layer_digest.to_string()>
                         {format!("#{} {}", layer + 1, layer_digest.short())}
                     </Link>
                 </dd>
@@ -128,14 +174,40 @@ fn FileBody(image: String, source: Source, path: String, preview: FilePreview) -
                 <dd class="muted">{fetched}</dd>
             </dl>
             <nav class="actions" aria-label="File actions">
-                <DownloadLink download label="Download" button=true file_name testid="file-download" />
-                <Link href=listing_href(&image, &source) class="button">"Back to the listing"</Link>
+                {download}
+                <BackToListing subject=subject.clone() />
+                <AuthControl registry=subject.registry().to_owned() />
             </nav>
         </section>
         <RequestsPanel trace />
         <section class="card">
             <FileContent kind=entry.kind size=entry.size content_base64 truncated />
         </section>
+    }
+}
+
+/// A symlink whose target is not in the image: where it points and what is missing.
+#[component]
+fn BrokenLink(
+    subject: Subject,
+    entry_path: String,
+    target: String,
+    missing: String,
+) -> impl IntoView {
+    let folder = parent(&missing).to_owned();
+    view! {
+        <div class="notice" role="status" data-testid="broken-symlink">
+            <p>
+                <code>{entry_path}</code> " points to " <code>{target}</code> ", that is "
+                <code>{missing.clone()}</code> ", which is not in "
+                {match &subject.source {
+                    Source::Layer(_) => "this layer",
+                    Source::Merged => "this image",
+                }}
+                "."
+            </p>
+            <p><Link href=file_href(&subject, &folder)>{format!("Open {folder}")}</Link></p>
+        </div>
     }
 }
 
@@ -148,12 +220,19 @@ fn FileContent(
     truncated: bool,
 ) -> impl IntoView {
     if !matches!(kind, EntryKind::File | EntryKind::Hardlink) {
-        return view! { <p class="muted">"Not a regular file: there are no bytes to show."</p> }
-            .into_any();
+        let text = match kind {
+            EntryKind::Symlink => "A symlink has no bytes of its own.",
+            _ => "Not a regular file: there are no bytes to show.",
+        };
+        return view! { <p class="muted" data-testid="no-content">{text}</p> }.into_any();
     }
     let Ok(bytes) = STANDARD.decode(content_base64.as_bytes()) else {
         return view! { <p class="warning">"The server sent a preview that is not valid base64."</p> }.into_any();
     };
+    if bytes.is_empty() && kind == EntryKind::Hardlink {
+        return view! { <p class="muted" data-testid="no-content">"A hard link shares its bytes with the file it names."</p> }
+            .into_any();
+    }
     if bytes.is_empty() {
         return view! { <p class="muted" data-testid="file-empty">"This file is empty."</p> }
             .into_any();

@@ -1,7 +1,9 @@
-//! `/?image=REFERENCE`: one manifest of any kind, fetched through the proxy.
+//! `/?image=REFERENCE[&platform=DIGEST]`: one manifest of any kind, fetched through the
+//! proxy (with `platform`: one child of the index REFERENCE names, in its context).
 
-use lading_shared::api::{ErrorKind, ImageResponse};
-use lading_shared::{Manifest, Reference};
+use lading_shared::api::{ErrorKind, ImageQuery, ImageResponse};
+use lading_shared::reference::pasted;
+use lading_shared::{Digest, Manifest, Reference};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -9,35 +11,58 @@ use crate::api::{fetch_image, local_error};
 use crate::app::IMAGE_PARAM;
 use crate::components::error_view::{ErrorContext, ErrorView};
 use crate::components::image_header::{HeaderFacts, ImageHeader};
-use crate::components::image_view::ImageView;
+use crate::components::image_view::{ImageView, is_runnable};
 use crate::components::index_view::IndexView;
 use crate::components::loading::Loading;
+use crate::components::platform_context::platform_href;
 use crate::components::raw_json::{RawDocument, RawJson};
+use crate::components::reference_form::take_paste_notes;
 use crate::components::requests_panel::RequestsPanel;
 use crate::components::schema1_view::Schema1View;
 use crate::credentials::Credentials;
-use crate::format::image_href;
+use crate::links::image_href;
 use crate::pages::set_title;
+use crate::view_query::PLATFORM as PLATFORM_PARAM;
 
 #[component]
 pub fn ImagePage() -> impl IntoView {
     let query = use_query_map();
     let input = Memo::new(move |_| query.read().get(IMAGE_PARAM).unwrap_or_default());
+    let platform = Memo::new(move |_| query.read().get(PLATFORM_PARAM));
     let credentials = Credentials::get();
     let resource = LocalResource::new(move || {
         let input = input.get();
+        // What a person pastes is read first (`docker pull …`, URLs), as the box does.
+        let read = pasted(&input);
+        let mut notes = take_paste_notes(&input);
+        notes.extend(read.notes);
+        let platform = platform.get();
         // Parse here first: a typo is explained at once, without a round trip.
-        let parsed = Reference::parse(&input);
+        let parsed = Reference::parse(&read.reference);
         let header = parsed
             .as_ref()
             .ok()
             .and_then(|r| credentials.header_for(&r.registry));
+        let reference = read.reference;
         async move {
-            let result = match &parsed {
-                Ok(_) => fetch_image(&input, header).await,
-                Err(e) => Err(local_error(ErrorKind::InvalidReference, e.to_string())),
+            let chosen = platform.as_deref().map(Digest::parse).transpose();
+            let result = match (&parsed, chosen) {
+                (Err(e), _) => Err(local_error(ErrorKind::InvalidReference, e.to_string())),
+                (Ok(_), Err(e)) => Err(local_error(
+                    ErrorKind::InvalidReference,
+                    format!(
+                        "The {PLATFORM_PARAM} in this link is not a digest ({e}); open the index without it."
+                    ),
+                )),
+                (Ok(_), Ok(platform)) => {
+                    let query = ImageQuery {
+                        reference: reference.clone(),
+                        platform,
+                    };
+                    fetch_image(&query, header).await
+                }
             };
-            (input, parsed.ok(), result)
+            (input, reference, notes, parsed.ok(), result)
         }
     });
     let pending = RwSignal::new(false);
@@ -45,14 +70,15 @@ pub fn ImagePage() -> impl IntoView {
         <div class="progress" class:active=move || pending.get() aria-hidden="true"></div>
         <Transition fallback=|| view! { <Loading label="Asking the registry…" /> } set_pending=pending>
             {move || Suspend::new(async move {
-                let (input, reference, result) = resource.await;
+                let (input, read, notes, reference, result) = resource.await;
                 set_title(Some(input.as_str()));
                 match result {
-                    Ok(image) => view! { <ImageBody input image /> }.into_any(),
+                    Ok(image) => view! { <ImageBody input=read pasted=notes image /> }.into_any(),
                     Err(error) => view! {
-                        <ErrorContext what="Image" input />
+                        <ErrorContext what="Image" input=input.clone() />
                         <ErrorView
                             error
+                            input=read
                             repository=reference.map(|r| r.repository())
                             on_retry=Some(Callback::new(move |()| resource.refetch()))
                         />
@@ -64,7 +90,7 @@ pub fn ImagePage() -> impl IntoView {
 }
 
 #[component]
-fn ImageBody(input: String, image: ImageResponse) -> impl IntoView {
+fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl IntoView {
     let ImageResponse {
         reference,
         notes,
@@ -75,18 +101,14 @@ fn ImageBody(input: String, image: ImageResponse) -> impl IntoView {
         size,
         raw,
         manifest,
+        index,
         children,
         config,
         config_error,
         trace,
         ..
     } = image;
-    let kind = match &manifest {
-        Manifest::Index(_) => "Multi-platform index",
-        Manifest::Image(m) if m.is_container_image() => "Image",
-        Manifest::Image(_) => "Artifact",
-        Manifest::Schema1(_) => "Image (schema 1)",
-    };
+    let (kind, pullable, image_id) = what_it_is(&manifest);
     let documents = raw_documents(
         &reference,
         &manifest,
@@ -99,7 +121,9 @@ fn ImageBody(input: String, image: ImageResponse) -> impl IntoView {
     } else {
         notes
     };
+    let notes = pasted.into_iter().chain(notes).collect();
     let pinned = reference.pinned(&digest);
+    let from_index = index.as_ref().map(|i| i.reference.pinned(&i.digest));
     let facts = HeaderFacts {
         kind,
         reference: reference.clone(),
@@ -110,11 +134,15 @@ fn ImageBody(input: String, image: ImageResponse) -> impl IntoView {
         media_type,
         content_type,
         size,
+        pullable,
+        image_id,
+        index,
     };
     let body = match manifest {
         Manifest::Index(index) => view! { <IndexView reference index children /> }.into_any(),
         Manifest::Image(manifest) => {
-            view! { <ImageView reference=pinned manifest config config_error /> }.into_any()
+            view! { <ImageView reference=pinned manifest config config_error from_index /> }
+                .into_any()
         }
         Manifest::Schema1(manifest) => view! { <Schema1View manifest /> }.into_any(),
     };
@@ -126,6 +154,17 @@ fn ImageBody(input: String, image: ImageResponse) -> impl IntoView {
     }
 }
 
+/// The header's word for the manifest, whether `docker pull` can run it (current Docker
+/// refuses schema 1; an artifact is no image), and its IMAGE ID (a runnable image's config).
+fn what_it_is(manifest: &Manifest) -> (&'static str, bool, Option<Digest>) {
+    match manifest {
+        Manifest::Index(_) => ("Multi-platform index", true, None),
+        Manifest::Image(m) if is_runnable(m) => ("Image", true, Some(m.config.digest.clone())),
+        Manifest::Image(_) => ("Artifact", false, None),
+        Manifest::Schema1(_) => ("Image (schema 1)", false, None),
+    }
+}
+
 /// The manifest and config as received, with the digests inside the manifest that name
 /// other manifests (index children, a subject) linked to their views.
 fn raw_documents(
@@ -134,12 +173,12 @@ fn raw_documents(
     raw: String,
     config: Option<String>,
 ) -> Vec<RawDocument> {
-    let link = |d: &lading_shared::Digest| (d.to_string(), image_href(&reference.sibling(d)));
+    let link = |d: &lading_shared::Digest| (d.to_string(), image_href(&reference.pinned(d)));
     let links = match manifest {
         Manifest::Index(index) => index
             .manifests
             .iter()
-            .map(|m| link(&m.digest))
+            .map(|m| (m.digest.to_string(), platform_href(reference, &m.digest)))
             .chain(index.subject.iter().map(|s| link(&s.digest)))
             .collect(),
         Manifest::Image(image) => image.subject.iter().map(|s| link(&s.digest)).collect(),

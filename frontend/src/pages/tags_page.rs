@@ -3,34 +3,32 @@
 use lading_shared::Repository;
 use lading_shared::api::{ErrorKind, TagsResponse};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::{fetch_tags, local_error};
-use crate::app::REPO_PARAM;
+use crate::components::auth_control::AuthControl;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::{ErrorContext, ErrorView};
 use crate::components::loading::Loading;
 use crate::components::requests_panel::RequestsPanel;
-use crate::components::sign_in::AuthControl;
 use crate::components::tag_list::TagList;
 use crate::credentials::Credentials;
 use crate::pages::set_title;
 
+/// `input` as typed in the link; the app gives each repository a page of its own, so a new
+/// one shows "Listing tags of …" rather than the old list.
 #[component]
-pub fn TagsPage() -> impl IntoView {
-    let query = use_query_map();
-    let input = Memo::new(move |_| query.read().get(REPO_PARAM).unwrap_or_default());
+pub fn TagsPage(input: String) -> impl IntoView {
+    let input = StoredValue::new(input);
     let credentials = Credentials::get();
     let resource = LocalResource::new(move || {
-        let input = input.get();
-        let parsed = Repository::parse(&input);
+        let parsed = Repository::parse(&input.get_value());
         let header = parsed
             .as_ref()
             .ok()
             .and_then(|r| credentials.header_for(&r.registry));
         async move {
             let result = match &parsed {
-                Ok(repository) => fetch_tags(&repository.to_string(), header).await,
+                Ok(repository) => fetch_tags(repository, header).await,
                 Err(e) => Err(local_error(ErrorKind::InvalidReference, e.to_string())),
             };
             (parsed.ok(), result)
@@ -39,14 +37,14 @@ pub fn TagsPage() -> impl IntoView {
     let pending = RwSignal::new(false);
     view! {
         <div class="progress" class:active=move || pending.get() aria-hidden="true"></div>
-        <Transition fallback=|| view! { <Loading label="Listing tags…" /> } set_pending=pending>
+        <Transition fallback=move || view! { <Loading label=format!("Listing the tags of {}…", input.get_value()) /> } set_pending=pending>
             {move || Suspend::new(async move {
                 let (repository, result) = resource.await;
-                set_title(Some(&repository.as_ref().map(|r| r.familiar()).unwrap_or_else(|| input.get_untracked())));
+                set_title(Some(&repository.as_ref().map(|r| r.familiar()).unwrap_or_else(|| input.get_value())));
                 match result {
                     Ok(response) => view! { <TagsBody response /> }.into_any(),
                     Err(error) => view! {
-                        <ErrorContext what="Repository" input=input.get_untracked() />
+                        <ErrorContext what="Repository" input=input.get_value() />
                         <ErrorView error repository=repository on_retry=Some(Callback::new(move |()| resource.refetch())) />
                     }.into_any(),
                 }

@@ -155,6 +155,65 @@ fn refused_targets_stay_refused_when_only_another_port_is_allowed() {
     }
 }
 
+/// Regression: "allow-listed for another port only" was reported as a private address
+/// `0.0.0.0`, which sent operators looking for a DNS problem.
+#[test]
+fn another_port_is_refused_as_port_not_allowed_naming_the_open_ports() {
+    let guard = Guard::new(vec![
+        "127.0.0.1:5000".parse().unwrap(),
+        "registry.internal:5000".parse().unwrap(),
+        "registry.internal:5001".parse().unwrap(),
+        "8.8.8.8:5000".parse().unwrap(),
+    ]);
+    let cases: [(&str, &str, u16, &[u16]); 3] = [
+        ("http://127.0.0.1:6000/", "127.0.0.1", 6000, &[5000]),
+        ("http://2130706433:6000/", "127.0.0.1", 6000, &[5000]),
+        (
+            "https://registry.internal/v2/",
+            "registry.internal",
+            443,
+            &[5000, 5001],
+        ),
+    ];
+    for (target, want_host, want_port, want_allowed) in cases {
+        match guard.check_url(&url(target)) {
+            Err(GuardError::PortNotAllowed {
+                host,
+                port,
+                allowed,
+            }) => {
+                assert_eq!((host.as_str(), port), (want_host, want_port), "{target}");
+                assert_eq!(allowed, want_allowed, "{target}");
+            }
+            other => panic!("{target}: {other:?}"),
+        }
+    }
+    let message = guard
+        .check_url(&url("https://registry.internal/v2/"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("port 5000 or 5001 only, not 443"),
+        "{message}"
+    );
+    assert!(
+        message.contains("--allow-host registry.internal:443"),
+        "{message}"
+    );
+    assert!(!message.contains("0.0.0.0"), "{message}");
+    // A public address needs no exemption, whatever port the list names for it.
+    assert!(guard.check_url(&url("https://8.8.8.8:6000/")).is_ok());
+    assert_eq!(
+        guard.allowed_hosts(),
+        [
+            "127.0.0.1:5000",
+            "registry.internal:5000",
+            "registry.internal:5001",
+            "8.8.8.8:5000"
+        ]
+    );
+}
+
 #[test]
 fn resolved_answers_keep_only_public_addresses() {
     let guard = Guard::default();

@@ -105,3 +105,6 @@ pub fn span(
         .map_or(blob_size, |c| (c.compressed + RANGE_SLACK).min(blob_size));
     Some((from, to.max(from.compressed + 1)))
 }
+
+#[cfg(test)]
+mod tests;

@@ -66,22 +66,21 @@ pub fn open_limited(
     (&mut reader)
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)?;
-    let compression = Compression::sniff(&head);
+    let Some(compression) = Compression::sniff(&head) else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "the layer is neither gzip, zstd nor a tar (it starts with {})",
+                hex_prefix(&head)
+            ),
+        ));
+    };
     let whole = Cursor::new(head).chain(reader);
     let inner: Box<dyn Read + Send> = match compression {
         // Multi-member: pigz and eStargz write one gzip member per chunk.
         Compression::Gzip => Box::new(GzipDecoder::new(whole, recorder)),
         Compression::Zstd => Box::new(ZstdDecoder::new(whole, recorder)?),
         Compression::None => Box::new(whole),
-        Compression::Unknown => {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "the layer is neither gzip, zstd nor a tar (it starts with {})",
-                    hex_prefix(whole.get_ref().0.get_ref())
-                ),
-            ));
-        }
     };
     let counted = Counted {
         inner,

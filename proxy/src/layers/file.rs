@@ -106,7 +106,6 @@ pub async fn read_data(
                 None => Plan::FromStart,
             }
         }
-        Compression::Unknown => Plan::FromStart,
     };
     let range = match &plan {
         Plan::Exact => Some(offset..end),

@@ -9,7 +9,7 @@
 //! every header, with a delta of 0 too). So the first 512 bytes read after a seek are a header,
 //! in step with the crate's own parse by construction; the guard reads its type and size with
 //! the crate's `Header` and fails the read before an oversized body is read. The tests in
-//! `headers_tests.rs` pin that behaviour of the crate.
+//! `headers/tests.rs` pin that behaviour of the crate.
 
 use std::io::{self, BufRead, Read, Seek, SeekFrom};
 use std::sync::{Arc, Mutex};
@@ -201,5 +201,4 @@ impl<R: BufRead> Seek for HeaderGuard<R> {
 }
 
 #[cfg(test)]
-#[path = "headers_tests.rs"]
 mod tests;

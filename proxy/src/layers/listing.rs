@@ -192,7 +192,7 @@ fn reading_weight(compression: Compression, uncompressed: u64) -> u64 {
     let (window, decoder) = match compression {
         Compression::Gzip => (checkpoint::WINDOW, 0),
         Compression::Zstd => (0, super::zstd::MAX_WINDOW_BYTES),
-        Compression::None | Compression::Unknown => return READ_OVERHEAD_BYTES,
+        Compression::None => return READ_OVERHEAD_BYTES,
     };
     let checkpoints =
         (uncompressed / checkpoint::SPACING + 2).min(checkpoint::MAX_CHECKPOINTS as u64 + 1);

@@ -5,29 +5,40 @@
 //! chunks (digest-checked by `Session::blob_stream`) through a small bounded channel
 //! ([`source`]) to one blocking thread that decompresses ([`decode`]) and walks the tar
 //! ([`listing`]), so memory stays flat whatever the layer size and the sync `tar` crate runs
-//! at decompression speed (gzip through miniz_oxide's core inflater, zstd through libzstd). A finished listing is cached by layer digest ([`cache`]) together
-//! with each entry's offset in the uncompressed stream, so reading one file later
+//! at decompression speed (gzip through miniz_oxide's core inflater, zstd through libzstd).
+//! The [`Engine`] owns what the engine keeps: a finished listing is cached by scope and layer
+//! digest ([`cache`]) together with each entry's offset in the uncompressed stream, so
+//! reading one file later
 //! ([`file`]) fetches only what it needs: gzip layers carry [`checkpoint`]s recorded by the
 //! [`gzip`] reader during the first pass (and multi-frame zstd layers frame starts, see
-//! [`zstd`]), so a file is decompressed from the nearest one.
+//! [`zstd`]), so a file is decompressed from the nearest one. A path index per view
+//! ([`index`], cached in [`index_cache`]) finds a path, or a directory's children, without
+//! merging the layers again ([`locate`]); listings come from [`fetch`].
 
-pub mod budget;
 pub mod cache;
 pub mod checkpoint;
 pub mod decode;
+pub mod engine;
 pub mod entry;
+pub mod fetch;
 pub mod file;
 pub mod gzip;
 pub mod headers;
-pub mod image;
+pub mod index;
+pub mod index_cache;
 pub mod input;
 pub mod listing;
+pub mod locate;
 pub mod merged;
 pub mod ndjson;
 pub mod source;
+pub mod suggest;
 pub mod zstd;
 
-#[cfg(test)]
-mod checkpoint_tests;
+/// The memory budget listings draw from lives with the other limits (tag lists and JSON
+/// answers draw from it too); kept reachable here for the engine's own modules.
+pub use crate::limits::budget;
+pub use engine::Engine;
+
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,4 @@
-//! The process's resident memory, beyond what the listing budget (`layers::budget`) counts.
+//! The process's resident memory, beyond what the listing budget ([`super::budget`]) counts.
 //!
 //! glibc's malloc gives each thread an arena of its own (up to eight per core) and keeps what
 //! a thread frees in that arena for the thread's next allocations. Listings are read on many

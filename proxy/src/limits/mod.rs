@@ -1,15 +1,21 @@
 //! Every limit Lading enforces, in one place: how much a registry may send, how long it may
 //! take, and how much one client may ask of this server.
 //!
-//! Each constant lives at the top of the module that enforces it (house style); this table is
-//! the audit of all of them, and [`Limits`] gathers the ones a deployment or a test may
-//! change (tests shrink the time limits to milliseconds instead of waiting 20–60 s).
+//! One source for each value, and dependencies one way (everything may import `limits`;
+//! `limits` imports nothing it bounds):
+//! - what a deployment or a test may change is a field of [`Limits`] (registry time and tag
+//!   limits) or of `layers::listing::LayerLimits` (what one layer may expand to); the defaults
+//!   of [`Limits`] are the constants here, and the registry client reads only the fields
+//!   (tests shrink the time limits to milliseconds instead of waiting 20–60 s);
+//! - every fixed limit is a constant at the top of the module that enforces it (house style),
+//!   and this table is the audit of all of them: `tests.rs` checks each row's value against
+//!   its constant, so the table cannot drift from the code.
 //!
 //! | limit | value | enforced in | error |
 //! | --- | --- | --- | --- |
 //! | manifest body | 4 MiB (`MAX_MANIFEST_BYTES`) | `registry::manifests` | `TooLarge` |
-//! | config body | 4 MiB (`MAX_CONFIG_BYTES`) | `routes::image` | `TooLarge` (as `config_error`) |
-//! | token response | 1 MiB (`MAX_TOKEN_BODY`) | `registry::auth` | `TooLarge` |
+//! | config body | 4 MiB (`MAX_CONFIG_BYTES`) | `registry::view` | `TooLarge` (as `config_error`) |
+//! | token response | 1 MiB (`MAX_TOKEN_BODY`) | `registry::token` | `TooLarge` |
 //! | tag list page | 8 MiB (`MAX_TAGS_PAGE_BYTES`) | `registry::tags` | `TooLarge` |
 //! | tag list pages | 1000 (`MAX_TAG_PAGES`) | `registry::tags` | `TooMany` |
 //! | tags in all pages | 200,000 entries, junk included (`MAX_TAGS`) | `registry::tags` | `TooMany` |
@@ -23,8 +29,12 @@
 //! | PAX header body | 1 MiB (`MAX_PAX_HEADER_BYTES`, as Go's `archive/tar`), before it is read | `layers::headers` | `TooLarge` |
 //! | GNU long name or link | 4608 B (`MAX_LONG_NAME_BYTES`), before it is read | `layers::headers` | `TooLarge` |
 //! | one layer's listing | 96 MiB of heap (`MAX_LISTING_BYTES`) | `layers::listing` | `TooLarge` |
-//! | all listings (read, cached, merged) | 256 MiB (`LISTING_MEMORY_BYTES`) | `layers::budget` | 429 `Throttled`, `Retry-After: 5` |
-//! | listing cache | 128 MiB of the above (`LISTING_CACHE_BYTES`) | `layers::cache` | evicted |
+//! | all listings (read, cached, merged, indexed) and tag lists | 256 MiB (`LISTING_MEMORY_BYTES`) | [`budget`] | 429 `Throttled`, `Retry-After: 5` |
+//! | listing cache | 120 MiB of the above (`LISTING_CACHE_BYTES`) | `layers::cache` | evicted |
+//! | path-index cache | 16 MiB of the above (`INDEX_CACHE_BYTES`, 1,000,000 paths) | `layers::index_cache` | evicted |
+//! | symlinks followed in one path | 40 (`MAX_SYMLINK_HOPS`) | `lading_shared::layer` | answered as a broken link |
+//! | children in a directory preview | 1000 (`MAX_PREVIEW_CHILDREN`) | `layers::locate` | cut, `children_total` says how many |
+//! | near paths suggested | 5 (`MAX_SUGGESTIONS`) | `layers::suggest` | — |
 //! | zstd window | 16 MiB (`MAX_WINDOW_LOG`) | `layers::zstd` | `BadUpstream` |
 //! | one NDJSON batch | 500 entries or 64 KiB (`BATCH_ENTRIES`, `BATCH_BYTES`) | `layers::listing`, `layers::ndjson` | split |
 //! | layers per merged view | 128, repeats counted (`MAX_MERGED_LAYERS`) | `layers::merged` | `TooMany` |
@@ -32,8 +42,8 @@
 //! | malloc arenas | 2 (`MALLOC_ARENAS`, unless `MALLOC_ARENA_MAX` is set) | [`memory`] | — |
 //! | uncompressed layer | 16 GiB (`MAX_UNCOMPRESSED_BYTES`) | `layers::decode` | `TooLarge` |
 //! | expansion ratio | 100:1 past 1 GiB (`BOMB_RATIO`, `BOMB_THRESHOLD`) | `layers::decode` | `TooLarge` |
-//! | file preview | 1 MiB (`MAX_PREVIEW_BYTES`) | `routes::layer` | cut, `truncated: true` |
-//! | one export archive | 4 TiB (`MAX_EXPORT_BYTES`), sizes summed checked, before a byte | `routes::export` | `TooLarge` |
+//! | file preview | 1 MiB (`MAX_PREVIEW_BYTES`) | `routes::layer::file` | cut, `truncated: true` |
+//! | one export archive | 4 TiB (`MAX_EXPORT_BYTES`), sizes summed checked, before a byte | `routes::export::tar_stream` | `TooLarge` |
 //! | connect | 10 s (`CONNECT_TIMEOUT`) | `registry::transport` | `Timeout` |
 //! | idle read | 20 s (`READ_TIMEOUT`) | `registry::transport` | `Timeout` |
 //! | one upstream request | 60 s (`REQUEST_TIMEOUT`, not for blob bodies) | `registry::transport` | `Timeout` |
@@ -48,9 +58,11 @@
 //! | download form body | 16 KiB, 10 s (`MAX_FORM_BYTES`, `FORM_READ_TIMEOUT`) | `extract` | 400 `BadRequest` |
 //!
 //! Caches are bounded too: challenges and tokens by entries, manifests and listings by weight
-//! (see `registry::Upstream`), per-client state by entries ([`client`]). The RSS ceiling these
-//! make, 512 MiB whatever hostile registries send, is measured in `tests/attacks/memory.rs`.
+//! (see `registry::Upstream`), listings and path indexes by weight (`layers::Engine`),
+//! per-client state by entries ([`client`]). The RSS ceiling these make, 512 MiB whatever
+//! hostile registries send, is measured in `tests/it/attacks/memory.rs`.
 
+pub mod budget;
 pub mod client;
 pub mod memory;
 
@@ -58,8 +70,21 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::error::ProxyError;
-use crate::layers::listing::LayerLimits;
-use crate::registry::{tags, transport};
+
+/// Longest wait for a TCP (and TLS) connection to a registry: the default of
+/// [`Limits::connect`].
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest wait for the next bytes of a response, blobs included ([`Limits::idle_read`]).
+pub const READ_TIMEOUT: Duration = Duration::from_secs(20);
+/// Longest any one non-blob upstream request may take, body included
+/// ([`Limits::upstream_request`]).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Tag list pages followed: a registry paging 1 tag at a time must not make Lading loop for
+/// ever ([`Limits::tag_pages`]).
+pub const MAX_TAG_PAGES: u32 = 1000;
+/// Entries accepted over all tag pages, tags or junk: the answer holds every tag
+/// ([`Limits::tags`]).
+pub const MAX_TAGS: usize = 200_000;
 
 /// Longest a JSON answer (image, tags) may take in all, however many upstream requests it
 /// makes: past it the person gets a clear timeout instead of a spinner. Streams (listings,
@@ -82,20 +107,17 @@ pub struct Limits {
     pub tag_pages: u32,
     /// Tag entries accepted over all pages.
     pub tags: usize,
-    /// What one layer may expand to.
-    pub layer: LayerLimits,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            connect: transport::CONNECT_TIMEOUT,
-            idle_read: transport::READ_TIMEOUT,
-            upstream_request: transport::REQUEST_TIMEOUT,
+            connect: CONNECT_TIMEOUT,
+            idle_read: READ_TIMEOUT,
+            upstream_request: REQUEST_TIMEOUT,
             answer: ANSWER_TIMEOUT,
-            tag_pages: tags::MAX_TAG_PAGES,
-            tags: tags::MAX_TAGS,
-            layer: LayerLimits::default(),
+            tag_pages: MAX_TAG_PAGES,
+            tags: MAX_TAGS,
         }
     }
 }
@@ -122,3 +144,6 @@ pub async fn within<T>(
 pub fn seconds(duration: Duration) -> String {
     format!("{} s", duration.as_secs_f64())
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,8 +1,7 @@
 //! Authentication: the ping and its challenge, Basic, bearer token exchange (anonymous,
 //! credentialed, refresh-token), and the one retry after a 401.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use lading_shared::api::{BasicCredentials, ExchangePurpose};
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, WWW_AUTHENTICATE,
 };
@@ -11,7 +10,7 @@ use url::Url;
 
 use super::Session;
 use super::challenge::{self, Challenge};
-use super::credentials::Credentials;
+use super::credentials::{Credentials, Secret};
 use super::token::{self, MAX_TOKEN_BODY, Token, TokenKey};
 use super::transport::read_capped;
 use crate::error::{Fetching, ProxyError};
@@ -31,9 +30,11 @@ impl Session {
         url: &Url,
         accept: Option<&str>,
         scopes: &[String],
+        purpose: ExchangePurpose,
         note: &str,
     ) -> Result<Response, ProxyError> {
-        self.send_with(method, url, request_headers(accept, &None), scopes, note)
+        let headers = request_headers(accept, &None);
+        self.send_with(method, url, headers, scopes, purpose, note)
             .await
     }
 
@@ -45,6 +46,7 @@ impl Session {
         url: &Url,
         headers: HeaderMap,
         scopes: &[String],
+        purpose: ExchangePurpose,
         note: &str,
     ) -> Result<Response, ProxyError> {
         let challenge = self.challenge().await?;
@@ -54,6 +56,7 @@ impl Session {
                 method.clone(),
                 url,
                 with_auth(headers.clone(), &auth.header),
+                purpose,
                 Some(note),
             )
             .await?;
@@ -85,6 +88,7 @@ impl Session {
                 method,
                 url,
                 with_auth(headers, &auth.header),
+                purpose,
                 Some(&retry_note),
             )
             .await?;
@@ -116,6 +120,7 @@ impl Session {
                 Method::GET,
                 &url,
                 HeaderMap::new(),
+                ExchangePurpose::Ping,
                 Some("ping: which auth does the registry want?"),
             )
             .await?;
@@ -154,8 +159,8 @@ impl Session {
         match challenge {
             Challenge::Anonymous => Ok(none),
             Challenge::Basic { .. } => Ok(match &self.credentials {
-                Some(creds @ Credentials::Password { .. }) => Auth {
-                    header: Some(basic(creds)),
+                Some(Credentials::Password { username, password }) => Auth {
+                    header: Some(basic(username, password)?),
                     cached: false,
                 },
                 _ => none,
@@ -177,7 +182,7 @@ impl Session {
                 if !fresh {
                     if let Some(token) = self.upstream.tokens.get(&key).await {
                         return Ok(Auth {
-                            header: Some(bearer(&token)),
+                            header: Some(bearer(&token)?),
                             cached: true,
                         });
                     }
@@ -185,7 +190,8 @@ impl Session {
                     self.upstream.tokens.invalidate(&key).await;
                 }
                 let token = self.fetch_token(&realm, service.as_deref(), scopes).await?;
-                let header = bearer(&token);
+                // Checked before it is cached: an unusable token must not be handed out.
+                let header = bearer(&token)?;
                 self.upstream.tokens.insert(key, token).await;
                 Ok(Auth {
                     header: Some(header),
@@ -252,13 +258,15 @@ impl Session {
         let url = token::token_url(realm, service, scopes, creds);
         let mut headers = HeaderMap::new();
         let note = match creds {
-            Some(creds @ Credentials::Password { .. }) => {
-                headers.insert(AUTHORIZATION, basic(creds));
+            Some(Credentials::Password { username, password }) => {
+                headers.insert(AUTHORIZATION, basic(username, password)?);
                 "token request with credentials"
             }
             _ => "anonymous token request",
         };
-        self.exchange(Method::GET, &url, headers, Some(note)).await
+        let purpose = ExchangePurpose::Token;
+        self.exchange(Method::GET, &url, headers, purpose, Some(note))
+            .await
     }
 
     async fn post_refresh_token(
@@ -290,6 +298,7 @@ impl Session {
             realm,
             headers,
             Some(body),
+            ExchangePurpose::RefreshToken,
             Some("OAuth2 refresh-token request"),
         )
         .await
@@ -327,21 +336,62 @@ fn with_auth(mut headers: HeaderMap, auth: &Option<HeaderValue>) -> HeaderMap {
     headers
 }
 
-fn basic(creds: &Credentials) -> HeaderValue {
-    let Credentials::Password { username, password } = creds else {
-        return HeaderValue::from_static("");
-    };
-    let encoded = STANDARD.encode(format!("{username}:{}", password.expose()));
-    sensitive(&format!("Basic {encoded}"))
+/// `Basic base64(username:password)`, through the one shared codec.
+fn basic(username: &str, password: &Secret) -> Result<HeaderValue, ProxyError> {
+    let value = BasicCredentials::new(username, password.expose()).authorization();
+    // Base64 is always a valid header value; said as an error rather than assumed.
+    sensitive(&value).ok_or_else(|| {
+        ProxyError::Internal("the credentials could not be written as a Basic header".into())
+    })
 }
 
-fn bearer(token: &Token) -> HeaderValue {
-    sensitive(&format!("Bearer {}", token.value.expose()))
+/// `Bearer TOKEN`. A token server's token with a newline or other control byte is not a
+/// header value: an error naming the token server, not an anonymous request and a
+/// puzzling 401.
+fn bearer(token: &Token) -> Result<HeaderValue, ProxyError> {
+    sensitive(&format!("Bearer {}", token.value.expose())).ok_or_else(|| {
+        ProxyError::BadUpstream(
+            "the token server sent a token that is not a valid header value".into(),
+        )
+    })
 }
 
-/// Marks the value sensitive so hyper and `Debug` never print it.
-fn sensitive(value: &str) -> HeaderValue {
-    let mut value = HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static(""));
+/// The value marked sensitive so hyper and `Debug` never print it; `None` when it cannot be
+/// a header value at all.
+fn sensitive(value: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(value).ok()?;
     value.set_sensitive(true);
-    value
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Regression: an unusable value became an empty `Authorization`, so the request went
+    /// out anonymous and failed with a 401 that blamed the credentials.
+    #[test]
+    fn an_unusable_token_is_an_error_not_an_anonymous_request() {
+        let token = |value: &str| Token {
+            value: Secret::new(value.to_string()),
+            keep_for: Duration::from_secs(60),
+        };
+        let good = bearer(&token("abc.def")).unwrap();
+        assert!(good.is_sensitive());
+        assert_eq!(good.to_str().unwrap(), "Bearer abc.def");
+        for bad in ["line\nbreak", "nul\0", "del\x7f"] {
+            let error = bearer(&token(bad)).unwrap_err();
+            assert_eq!(
+                error.kind(),
+                lading_shared::api::ErrorKind::BadUpstream,
+                "{bad:?}"
+            );
+            assert!(error.to_string().contains("not a valid header value"));
+        }
+        let basic = basic("u", &Secret::new("p:w".into())).unwrap();
+        assert_eq!(basic.to_str().unwrap(), "Basic dTpwOnc=");
+        assert!(basic.is_sensitive());
+    }
 }

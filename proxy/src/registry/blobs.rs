@@ -9,8 +9,10 @@ use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
+use lading_shared::api::ExchangePurpose;
+
 use super::Session;
-use super::transport::read_capped;
+use super::transport::{read_capped, same_url_origin};
 use crate::error::{Fetching, ProxyError};
 use crate::redact;
 
@@ -25,9 +27,10 @@ impl Session {
         &self,
         repository: &str,
         digest: &Digest,
+        purpose: ExchangePurpose,
     ) -> Result<Response, ProxyError> {
         let response = self
-            .request_blob(repository, digest, HeaderMap::new())
+            .request_blob(repository, digest, HeaderMap::new(), purpose)
             .await?;
         self.expect_blob(response).await
     }
@@ -39,11 +42,13 @@ impl Session {
         repository: &str,
         digest: &Digest,
         headers: HeaderMap,
+        purpose: ExchangePurpose,
     ) -> Result<Response, ProxyError> {
         let scopes = [Session::pull_scope(repository)];
         let url = self.url(&format!("/v2/{repository}/blobs/{digest}"));
+        let note = "GET the blob";
         let response = self
-            .send_with(Method::GET, &url, headers.clone(), &scopes, "GET the blob")
+            .send_with(Method::GET, &url, headers.clone(), &scopes, purpose, note)
             .await?;
         self.follow_redirects(response, url, &headers, Some(&scopes), digest)
             .await
@@ -72,7 +77,13 @@ impl Session {
             };
             let note = "GET a foreign layer from its descriptor's urls (no Authorization sent)";
             let answer = match self
-                .exchange(Method::GET, &url, headers.clone(), Some(note))
+                .exchange(
+                    Method::GET,
+                    &url,
+                    headers.clone(),
+                    ExchangePurpose::ForeignLayer,
+                    Some(note),
+                )
                 .await
             {
                 Ok(response) => {
@@ -112,14 +123,16 @@ impl Session {
             }
             let next = redirect_target(&url, response.headers())?;
             response = match scopes {
-                Some(scopes) if same_origin(&next, &self.base) => {
+                Some(scopes) if same_url_origin(&next, &self.base) => {
                     let note = "follow redirect (same registry)";
-                    self.send_with(Method::GET, &next, headers.clone(), scopes, note)
+                    let purpose = ExchangePurpose::Redirect;
+                    self.send_with(Method::GET, &next, headers.clone(), scopes, purpose, note)
                         .await?
                 }
                 _ => {
                     let note = "follow redirect to another host (no Authorization sent)";
-                    self.exchange(Method::GET, &next, headers.clone(), Some(note))
+                    let purpose = ExchangePurpose::Redirect;
+                    self.exchange(Method::GET, &next, headers.clone(), purpose, Some(note))
                         .await?
                 }
             };
@@ -145,7 +158,9 @@ impl Session {
         limit: usize,
         what: &str,
     ) -> Result<Bytes, ProxyError> {
-        let response = self.get_blob(repository, digest).await?;
+        let response = self
+            .get_blob(repository, digest, ExchangePurpose::Config)
+            .await?;
         let bytes = read_capped(response, limit, what).await?;
         let actual = digest.compute_like(&bytes);
         if actual != *digest {
@@ -186,10 +201,4 @@ fn redirect_target(current: &Url, headers: &HeaderMap) -> Result<Url, ProxyError
         )));
     }
     Ok(next)
-}
-
-pub fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host() == b.host()
-        && a.port_or_known_default() == b.port_or_known_default()
 }

@@ -7,45 +7,15 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
 use lading_shared::Digest;
-use lading_shared::digest::Algorithm;
-use sha2::{Digest as _, Sha256, Sha512};
+use lading_shared::digest::Digester;
 
 use crate::error::ProxyError;
-
-/// A running hash in the digest's own algorithm.
-enum Hasher {
-    Sha256(Sha256),
-    Sha512(Sha512),
-}
-
-impl Hasher {
-    fn new(digest: &Digest) -> Hasher {
-        match digest.algorithm() {
-            Algorithm::Sha256 => Hasher::Sha256(Sha256::new()),
-            Algorithm::Sha512 => Hasher::Sha512(Sha512::new()),
-        }
-    }
-
-    fn update(&mut self, bytes: &[u8]) {
-        match self {
-            Hasher::Sha256(h) => h.update(bytes),
-            Hasher::Sha512(h) => h.update(bytes),
-        }
-    }
-
-    fn finish(self) -> String {
-        match self {
-            Hasher::Sha256(h) => format!("sha256:{:x}", h.finalize()),
-            Hasher::Sha512(h) => format!("sha512:{:x}", h.finalize()),
-        }
-    }
-}
 
 struct Verifying {
     inner: BoxStream<'static, Result<Bytes, ProxyError>>,
     digest: Digest,
     size: Option<u64>,
-    hasher: Option<Hasher>,
+    hasher: Option<Digester>,
     seen: u64,
     held: Option<Bytes>,
 }
@@ -58,7 +28,7 @@ pub fn verified(
     size: Option<u64>,
 ) -> BoxStream<'static, Result<Bytes, ProxyError>> {
     let state = Verifying {
-        hasher: Some(Hasher::new(&digest)),
+        hasher: Some(digest.hasher()),
         inner,
         digest,
         size,
@@ -111,8 +81,8 @@ impl Verifying {
             return Some(Err(self.mismatch(format!("{} bytes", self.seen))));
         }
         let actual = self.hasher.take()?.finish();
-        if actual != self.digest.to_string() {
-            return Some(Err(self.mismatch(actual)));
+        if actual != self.digest {
+            return Some(Err(self.mismatch(actual.to_string())));
         }
         self.held.take().map(Ok)
     }

@@ -9,8 +9,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use lading_shared::api::BasicCredentials;
+use lading_shared::reference::{DOCKER_HUB, normalize_registry_host};
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
 
@@ -54,17 +54,19 @@ pub enum Credentials {
 }
 
 impl Credentials {
-    /// Parses the browser's `base64(username:password)` header value.
+    /// Parses the browser's `base64(username:password)` header value (the shared codec).
     pub fn from_header(value: &[u8]) -> Result<Credentials, ProxyError> {
-        let bad = || {
+        let text = std::str::from_utf8(value).map_err(|_| {
             ProxyError::BadRequest("the credentials header is not base64(username:password)".into())
-        };
-        let decoded = STANDARD.decode(value.trim_ascii()).map_err(|_| bad())?;
-        let text = String::from_utf8(decoded).map_err(|_| bad())?;
-        let (username, password) = text.split_once(':').ok_or_else(bad)?;
+        })?;
+        let basic = BasicCredentials::decode(text).map_err(|e| {
+            ProxyError::BadRequest(format!(
+                "the credentials header is not base64(username:password): {e}"
+            ))
+        })?;
         Ok(Credentials::Password {
-            username: username.to_string(),
-            password: Secret::new(password.to_string()),
+            username: basic.username,
+            password: Secret::new(basic.password),
         })
     }
 
@@ -170,10 +172,7 @@ fn config_key_host(key: &str) -> String {
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    match host.as_str() {
-        "index.docker.io" | "registry-1.docker.io" => "docker.io".to_string(),
-        _ => host,
-    }
+    normalize_registry_host(&host).to_string()
 }
 
 fn entry_credentials(entry: &AuthEntry) -> Option<Credentials> {
@@ -200,7 +199,7 @@ async fn run_helper(helper: &str, registry: &str) -> Option<Credentials> {
     {
         return None;
     }
-    let server = if registry == "docker.io" {
+    let server = if registry == DOCKER_HUB {
         DOCKER_HUB_CONFIG_KEY
     } else {
         registry
@@ -261,9 +260,26 @@ mod tests {
     }
 
     #[test]
+    fn config_keys_name_hosts_as_references_do() {
+        let cases = [
+            ("https://index.docker.io/v1/", "docker.io"),
+            ("registry-1.docker.io", "docker.io"),
+            ("INDEX.DOCKER.IO", "docker.io"),
+            ("docker.io", "docker.io"),
+            ("https://r.example:5000/v2/", "r.example:5000"),
+            ("ghcr.io", "ghcr.io"),
+        ];
+        for (key, want) in cases {
+            assert_eq!(config_key_host(key), want, "{key}");
+        }
+    }
+
+    #[test]
     fn fingerprints_differ_by_credentials_and_salt_and_hide_secrets() {
-        let a = Credentials::from_header(STANDARD.encode("u:one").as_bytes()).unwrap();
-        let b = Credentials::from_header(STANDARD.encode("u:two").as_bytes()).unwrap();
+        let a = Credentials::from_header(BasicCredentials::new("u", "one").encode().as_bytes())
+            .unwrap();
+        let b = Credentials::from_header(BasicCredentials::new("u", "two").encode().as_bytes())
+            .unwrap();
         assert_ne!(a.fingerprint(b"s"), b.fingerprint(b"s"));
         assert_ne!(a.fingerprint(b"s"), a.fingerprint(b"t"));
         assert!(!format!("{a:?}").contains("one"));
@@ -272,8 +288,10 @@ mod tests {
 
     #[test]
     fn fingerprints_keep_fields_apart() {
-        let a = Credentials::from_header(STANDARD.encode("a\0b:c").as_bytes()).unwrap();
-        let b = Credentials::from_header(STANDARD.encode("a:b\0c").as_bytes()).unwrap();
+        let a = Credentials::from_header(BasicCredentials::new("a\0b", "c").encode().as_bytes())
+            .unwrap();
+        let b = Credentials::from_header(BasicCredentials::new("a", "b\0c").encode().as_bytes())
+            .unwrap();
         assert_ne!(a.fingerprint(b"s"), b.fingerprint(b"s"));
     }
 }

@@ -8,20 +8,65 @@
 
 use std::sync::Arc;
 
-use lading_shared::Digest;
+use bytes::Bytes;
+use lading_shared::api::ExchangePurpose;
 use lading_shared::manifest::{MAX_MANIFEST_BYTES, manifest_digest};
 use lading_shared::media_type::MANIFEST_ACCEPT;
+use lading_shared::{Digest, Manifest, MediaType};
 use reqwest::{Method, StatusCode};
 
+use super::Session;
 use super::transport::{header_string, read_capped, retry_after};
-use super::{RawManifest, Session};
 use crate::error::{Fetching, ProxyError};
 
 const DOCKER_CONTENT_DIGEST: &str = "docker-content-digest";
 
+/// A manifest as received (raw bytes and the headers that describe them, kept for the raw
+/// view and the digest) and as decoded, once, when it arrived.
+#[derive(Debug, Clone)]
+pub struct RawManifest {
+    pub bytes: Bytes,
+    pub content_type: Option<String>,
+    pub header_digest: Option<String>,
+    /// The media type in effect (Content-Type, else the body's shape).
+    pub media_type: MediaType,
+    pub manifest: Manifest,
+}
+
+impl RawManifest {
+    /// Decodes `bytes`; a registry's manifest Lading cannot read is the registry's fault.
+    pub fn decode(
+        bytes: Bytes,
+        content_type: Option<String>,
+        header_digest: Option<String>,
+        registry: &str,
+    ) -> Result<RawManifest, ProxyError> {
+        let (media_type, manifest) =
+            Manifest::decode(&bytes, content_type.as_deref()).map_err(|e| {
+                ProxyError::BadUpstream(format!(
+                    "{registry} sent a manifest Lading cannot read: {e}"
+                ))
+            })?;
+        Ok(RawManifest {
+            bytes,
+            content_type,
+            header_digest,
+            media_type,
+            manifest,
+        })
+    }
+
+    /// What it weighs in the manifest cache: the bytes, and the decoded value beside them
+    /// (its strings are about the size of the JSON they came from).
+    pub fn weight(&self) -> usize {
+        self.bytes.len().saturating_mul(2)
+    }
+}
+
 impl Session {
-    /// Fetches a manifest by tag or digest. Returns the bytes as received and the digest
-    /// computed over them; a digest request whose bytes do not match is an integrity error.
+    /// Fetches a manifest by tag or digest. Returns the bytes as received, decoded, and the
+    /// digest computed over them; a digest request whose bytes do not match is an integrity
+    /// error, and bytes that are no manifest are a bad upstream (never cached).
     pub async fn fetch_manifest(
         &self,
         repository: &str,
@@ -38,6 +83,7 @@ impl Session {
                 &url,
                 Some(&accept),
                 &scopes,
+                ExchangePurpose::ManifestHead,
                 "HEAD: resolve the digest without a pull",
             )
             .await?;
@@ -76,6 +122,7 @@ impl Session {
                 &url,
                 Some(&accept),
                 &scopes,
+                ExchangePurpose::ManifestGet,
                 "GET the manifest",
             )
             .await?;
@@ -96,11 +143,8 @@ impl Session {
                 actual: digest.to_string(),
             });
         }
-        let raw = Arc::new(RawManifest {
-            bytes,
-            content_type,
-            header_digest,
-        });
+        let raw = RawManifest::decode(bytes, content_type, header_digest, &self.registry)?;
+        let raw = Arc::new(raw);
         let key = (self.content_scope(repository), digest.clone());
         self.upstream.manifests.insert(key, raw.clone()).await;
         Ok((raw, digest))

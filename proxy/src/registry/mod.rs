@@ -13,15 +13,17 @@ pub mod challenge;
 pub mod credentials;
 pub mod image;
 pub mod manifests;
+pub mod missing;
 pub mod stream;
 pub mod tags;
 pub mod token;
 pub mod transport;
+pub mod view;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use lading_shared::Digest;
+use lading_shared::{Digest, Repository};
 use url::Url;
 
 use access::ContentScope;
@@ -43,13 +45,7 @@ pub const MANIFEST_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// their visit by much).
 pub const MANIFEST_IDLE: Duration = Duration::from_secs(3600);
 
-/// A manifest as received: raw bytes and the headers that describe them.
-#[derive(Debug, Clone)]
-pub struct RawManifest {
-    pub bytes: bytes::Bytes,
-    pub content_type: Option<String>,
-    pub header_digest: Option<String>,
-}
+pub use manifests::RawManifest;
 
 /// State shared by all sessions: the HTTP client and the caches.
 pub struct Upstream {
@@ -62,8 +58,6 @@ pub struct Upstream {
     /// Keyed by scope and digest (see `access`); hit only after this request's own HEAD of
     /// the manifest succeeded.
     pub manifests: ManifestCache,
-    /// Layer listings by scope and layer digest (see `crate::layers::cache`).
-    pub listings: crate::layers::cache::ListingCache,
     pub docker_config: Option<DockerConfig>,
     /// Size and time limits (see `crate::limits`).
     pub limits: Limits,
@@ -88,7 +82,6 @@ impl Upstream {
             challenges: challenge_cache(),
             tokens: TokenCache::default(),
             manifests: manifest_cache(),
-            listings: crate::layers::cache::ListingCache::new(),
             docker_config,
             limits,
             salt,
@@ -110,13 +103,14 @@ pub type ManifestCache = moka::future::Cache<(ContentScope, Digest), Arc<RawMani
 /// Manifests by scope and digest, bounded by their bytes.
 fn manifest_cache() -> ManifestCache {
     moka::future::Cache::builder()
-        .weigher(|_, m: &Arc<RawManifest>| m.bytes.len().try_into().unwrap_or(u32::MAX))
+        .weigher(|_, m: &Arc<RawManifest>| m.weight().try_into().unwrap_or(u32::MAX))
         .max_capacity(MANIFEST_CACHE_BYTES)
         .time_to_idle(MANIFEST_IDLE)
         .build()
 }
 
-/// One API call's conversation with one registry.
+/// One API call's conversation with one registry. Cloning is cheap (shared handles).
+#[derive(Clone)]
 pub struct Session {
     pub upstream: Arc<Upstream>,
     /// Normalised registry name (`docker.io`).
@@ -125,8 +119,8 @@ pub struct Session {
     pub base: Url,
     pub credentials: Option<Credentials>,
     pub trace: Trace,
-    /// Requests use `Upstream::streaming_http` (set by `Session::streaming`).
-    pub streaming: bool,
+    /// `Upstream::http`, or `Upstream::streaming_http` for blob bodies (`Session::streaming`).
+    pub client: reqwest::Client,
 }
 
 impl Session {
@@ -150,13 +144,31 @@ impl Session {
             },
         };
         Ok(Session {
+            client: upstream.http.clone(),
             upstream,
             registry: registry.to_string(),
             base,
             credentials,
             trace,
-            streaming: false,
         })
+    }
+
+    /// A session for `repository`'s registry: the one way a route starts talking to one.
+    pub async fn for_repository(
+        upstream: &Arc<Upstream>,
+        repository: &Repository,
+        credentials: Option<Credentials>,
+        trace: &Trace,
+    ) -> Result<Session, ProxyError> {
+        let (registry, api_host) = (&repository.registry, repository.api_host());
+        Session::open(
+            upstream.clone(),
+            registry,
+            api_host,
+            credentials,
+            trace.clone(),
+        )
+        .await
     }
 
     /// `base` joined with a registry API path such as `v2/library/alpine/tags/list`.
@@ -192,6 +204,11 @@ mod tests {
         );
     }
 
+    fn empty_index() -> lading_shared::Manifest {
+        let (_, manifest) = lading_shared::Manifest::decode(br#"{"manifests":[]}"#, None).unwrap();
+        manifest
+    }
+
     #[tokio::test]
     async fn manifest_cache_is_bounded_by_bytes() {
         let cache = manifest_cache();
@@ -203,6 +220,8 @@ mod tests {
                 bytes: bytes.clone(),
                 content_type: None,
                 header_digest: None,
+                media_type: lading_shared::MediaType::OciIndex,
+                manifest: empty_index(),
             });
             let scope = ContentScope {
                 registry: "r".to_string(),

@@ -12,13 +12,14 @@ use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use lading_shared::Descriptor;
+use lading_shared::api::ExchangePurpose;
 use reqwest::header::{CONTENT_RANGE, HeaderMap, HeaderValue, RANGE};
 use reqwest::{Response, StatusCode};
 
 use super::Session;
 use super::blobs::is_answer;
 use super::body::{verified, window};
-use super::transport::network_error;
+use super::transport::network_error_while;
 use crate::error::{Fetching, ProxyError};
 
 /// A blob body on its way through the proxy.
@@ -41,12 +42,8 @@ impl Session {
     /// credentials).
     pub fn streaming(&self) -> Session {
         Session {
-            upstream: self.upstream.clone(),
-            registry: self.registry.clone(),
-            base: self.base.clone(),
-            credentials: self.credentials.clone(),
-            trace: self.trace.clone(),
-            streaming: true,
+            client: self.upstream.streaming_http.clone(),
+            ..self.clone()
         }
     }
 
@@ -60,7 +57,7 @@ impl Session {
     /// (`start..end`, end exclusive, clamped to the blob's end) the body is exactly those
     /// bytes and unverified (a part cannot be hashed): a `206` is checked against
     /// its `Content-Range`, and a server that ignores `Range` (`200`, whole body) is skipped
-    /// and cut locally. A range starting past the end is a [`ProxyError::BadRequest`]; an
+    /// and cut locally. A range starting past the end is [`ProxyError::RangeNotSatisfiable`]; an
     /// empty range is an empty body, with no request made.
     /// Errors before the body starts (auth, 404, refused hosts) come back as `Err`.
     pub async fn blob_stream(
@@ -83,7 +80,9 @@ impl Session {
                 });
             }
             let value = format!("bytes={}-{}", range.start, range.end - 1);
-            headers.insert(RANGE, HeaderValue::from_str(&value).expect("ascii"));
+            let value = HeaderValue::try_from(value)
+                .map_err(|e| ProxyError::Internal(format!("a Range header: {e}")))?;
+            headers.insert(RANGE, value);
         }
         let response = session.open_blob(repository, descriptor, headers).await?;
         let status = response.status();
@@ -107,6 +106,10 @@ impl Session {
         headers: HeaderMap,
     ) -> Result<Response, ProxyError> {
         let has_urls = descriptor.urls.as_ref().is_some_and(|u| !u.is_empty());
+        let purpose = match descriptor.media_type.is_image_config() {
+            true => ExchangePurpose::Config,
+            false => ExchangePurpose::Blob,
+        };
         let foreign_first = has_urls && descriptor.media_type.is_foreign_layer();
         let mut foreign_error = None;
         if foreign_first {
@@ -116,7 +119,7 @@ impl Session {
             }
         }
         let response = self
-            .request_blob(repository, &descriptor.digest, headers.clone())
+            .request_blob(repository, &descriptor.digest, headers.clone(), purpose)
             .await;
         let error = match response {
             Ok(response) if is_answer(response.status()) => return Ok(response),
@@ -140,10 +143,13 @@ fn is_blob_unknown(error: &ProxyError) -> bool {
 
 fn unsatisfiable(descriptor: &Descriptor, range: Option<&Range<u64>>) -> ProxyError {
     let asked = range.map_or_else(String::new, |r| format!(" {}..{}", r.start, r.end));
-    ProxyError::BadRequest(format!(
-        "byte range{asked} is outside blob {} ({} bytes)",
-        descriptor.digest, descriptor.size
-    ))
+    ProxyError::RangeNotSatisfiable {
+        message: format!(
+            "byte range{asked} is outside blob {} ({} bytes, as its descriptor says)",
+            descriptor.digest, descriptor.size
+        ),
+        size: known_size(descriptor),
+    }
 }
 
 /// The descriptor's size, unless it is 0 (a missing `size` field decodes as 0).
@@ -262,13 +268,7 @@ fn body(response: Response) -> BoxStream<'static, Result<Bytes, ProxyError>> {
     let url = response.url().clone();
     response
         .bytes_stream()
-        .map_err(move |e| match network_error(&url, &e) {
-            ProxyError::Unreachable { host, reason } => ProxyError::Unreachable {
-                host,
-                reason: format!("connection broke while reading a blob: {reason}"),
-            },
-            other => other,
-        })
+        .map_err(move |e| network_error_while(&url, &e, "a blob"))
         .boxed()
 }
 

@@ -3,10 +3,12 @@
 //! Many registries ignore `n` or send short pages, so only `Link` decides whether there is
 //! more. Links may be relative; they must stay on the registry's host.
 
+mod link;
 mod sort;
 
 use std::collections::HashSet;
 
+use lading_shared::api::ExchangePurpose;
 use reqwest::Method;
 use reqwest::header::{HeaderMap, LINK};
 use url::Url;
@@ -14,19 +16,12 @@ use url::Url;
 pub use sort::{MAX_SAMPLE_CHARS, MAX_SKIPPED_SAMPLES, MAX_TAG_CHARS, SortedTags};
 
 use super::Session;
-use super::blobs::same_origin;
-use super::transport::read_capped;
+use super::transport::{read_capped, same_url_origin};
 use crate::error::{Fetching, ProxyError};
-use crate::layers::budget::{LISTING_MEMORY, Reservation};
+use crate::limits::budget::{LISTING_MEMORY, Reservation};
 
 /// Asked for per page (a hint; many registries ignore it).
 pub const TAGS_PAGE_SIZE: u32 = 1000;
-/// Pages followed (a registry paging 1 tag at a time must not make us loop for ever); the
-/// default of `Limits::tag_pages`.
-pub const MAX_TAG_PAGES: u32 = 1000;
-/// Entries accepted over all pages, tags or junk (the answer holds every tag); the default
-/// of `Limits::tags`.
-pub const MAX_TAGS: usize = 200_000;
 /// One page's body, read whole before parsing.
 pub const MAX_TAGS_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
@@ -38,8 +33,27 @@ pub struct TagPages {
     pub memory: Reservation,
 }
 
+/// How much of a tag list to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagPagesWanted {
+    /// Every page, to the last `Link`.
+    All,
+    /// The first page only (near tags for a missing one: one request, bounded like any).
+    First,
+}
+
 impl Session {
+    /// Every tag of `repository`, all pages.
     pub async fn list_tags(&self, repository: &str) -> Result<TagPages, ProxyError> {
+        self.read_tags(repository, TagPagesWanted::All).await
+    }
+
+    /// The tag list's pages as `wanted`, each bounded by the same limits.
+    pub async fn read_tags(
+        &self,
+        repository: &str,
+        wanted: TagPagesWanted,
+    ) -> Result<TagPages, ProxyError> {
         let scopes = [Session::pull_scope(repository)];
         let mut url = self.url(&format!("/v2/{repository}/tags/list"));
         url.query_pairs_mut()
@@ -66,7 +80,14 @@ impl Session {
             }
             let note = format!("GET tag list page {}", result.pages + 1);
             let response = self
-                .send(Method::GET, &url, Some("application/json"), &scopes, &note)
+                .send(
+                    Method::GET,
+                    &url,
+                    Some("application/json"),
+                    &scopes,
+                    ExchangePurpose::TagPage,
+                    &note,
+                )
                 .await?;
             let status = response.status();
             if !status.is_success() {
@@ -89,9 +110,13 @@ impl Session {
             })?;
             result.pages += 1;
             result.memory.resize(result.sorted.heap())?;
+            if wanted == TagPagesWanted::First {
+                result.sorted.finish();
+                return Ok(result);
+            }
             match next {
-                Some(next) if same_origin(&next, &url) && is_api_path(&next) => url = next,
-                Some(next) if same_origin(&next, &url) => {
+                Some(next) if same_url_origin(&next, &url) && is_api_path(&next) => url = next,
+                Some(next) if same_url_origin(&next, &url) => {
                     return Err(ProxyError::BadUpstream(format!(
                         "{}'s tag pagination points outside the registry API ({}); refused",
                         self.registry,
@@ -123,27 +148,17 @@ fn is_api_path(url: &Url) -> bool {
 
 /// The `rel="next"` target of a `Link` header, resolved against the request URL.
 fn next_link(headers: &HeaderMap, current: &Url) -> Result<Option<Url>, ProxyError> {
-    for value in headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok()) {
-        for link in value.split(',') {
-            let Some((target, params)) = link.split_once(';') else {
-                continue;
-            };
-            let is_next = params.split(';').any(|p| {
-                let p = p.trim().to_ascii_lowercase();
-                p == "rel=\"next\"" || p == "rel=next"
-            });
-            let target = target.trim().trim_start_matches('<').trim_end_matches('>');
-            if is_next {
-                let next = current.join(target).map_err(|e| {
-                    // A registry's text, quoted: it may carry a signed URL.
-                    let target = crate::redact::text(target);
-                    ProxyError::BadUpstream(format!("invalid pagination link {target:?}: {e}"))
-                })?;
-                return Ok(Some(next));
-            }
-        }
-    }
-    Ok(None)
+    let values = headers.get_all(LINK);
+    let mut values = values.iter().filter_map(|v| v.to_str().ok());
+    let Some(target) = values.find_map(|value| link::target_of(value, "next")) else {
+        return Ok(None);
+    };
+    let next = current.join(target).map_err(|e| {
+        // A registry's text, quoted: it may carry a signed URL.
+        let target = crate::redact::text(target);
+        ProxyError::BadUpstream(format!("invalid pagination link {target:?}: {e}"))
+    })?;
+    Ok(Some(next))
 }
 
 #[cfg(test)]

@@ -1,10 +1,9 @@
 //! The bottom of the stack: every upstream request goes through [`Session::exchange`], which
 //! checks the target, applies timeouts, records the exchange and types network failures.
 
-use std::time::Duration;
-
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
+use lading_shared::api::ExchangePurpose;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, Response};
 use url::Url;
@@ -15,11 +14,6 @@ use crate::guard::{Guard, GuardError};
 use crate::limits::Limits;
 use crate::redact;
 
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Longest wait for the next bytes of a response (blobs included).
-pub const READ_TIMEOUT: Duration = Duration::from_secs(20);
-/// Longest any one upstream request may take, body included.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// Error bodies are read only this far (enough for any registry's JSON error).
 pub const MAX_ERROR_BODY: usize = 64 * 1024;
 const USER_AGENT: &str = concat!("lading/", env!("CARGO_PKG_VERSION"));
@@ -32,7 +26,7 @@ pub fn client(guard: &Guard, limits: &Limits) -> reqwest::Result<reqwest::Client
         .build()
 }
 
-/// The same client for blob bodies, which may rightly take longer than [`REQUEST_TIMEOUT`]:
+/// The same client for blob bodies, which may rightly take longer than `Limits::upstream_request`:
 /// only a stalled read ends them.
 pub fn streaming_client(guard: &Guard, limits: &Limits) -> reqwest::Result<reqwest::Client> {
     builder(guard, limits).build()
@@ -55,9 +49,10 @@ impl Session {
         method: Method,
         url: &Url,
         headers: HeaderMap,
+        purpose: ExchangePurpose,
         note: Option<&str>,
     ) -> Result<Response, ProxyError> {
-        self.exchange_with_body(method, url, headers, None, note)
+        self.exchange_with_body(method, url, headers, None, purpose, note)
             .await
     }
 
@@ -68,9 +63,12 @@ impl Session {
         url: &Url,
         headers: HeaderMap,
         body: Option<String>,
+        purpose: ExchangePurpose,
         note: Option<&str>,
     ) -> Result<Response, ProxyError> {
-        let pending = self.trace.start(method.as_str(), url, &headers, note);
+        let pending = self
+            .trace
+            .start(method.as_str(), url, &headers, purpose, note);
         // Every URL is checked against the registry the person named: the registry itself,
         // or a hop it sent Lading to.
         if let Err(refused) = self.upstream.guard.check_hop(url, &self.base) {
@@ -78,12 +76,7 @@ impl Session {
                 .finish(pending, None, None, Some(format!("refused: {refused}")));
             return Err(ProxyError::Refused(refused));
         }
-        let http = if self.streaming {
-            &self.upstream.streaming_http
-        } else {
-            &self.upstream.http
-        };
-        let mut request = http.request(method, url.clone()).headers(headers);
+        let mut request = self.client.request(method, url.clone()).headers(headers);
         if let Some(body) = body {
             request = request.body(body);
         }
@@ -155,6 +148,18 @@ fn redacted_reason(reason: String, url: &Url) -> String {
     redact::text(&reason.replace(url.as_str(), &redact::url(url)))
 }
 
+/// [`network_error`] for a body whose connection broke after the answer began: "while
+/// reading `what`" tells a person the registry answered, then stopped.
+pub fn network_error_while(url: &Url, error: &reqwest::Error, what: &str) -> ProxyError {
+    match network_error(url, error) {
+        ProxyError::Unreachable { host, reason } => ProxyError::Unreachable {
+            host,
+            reason: format!("connection broke while reading {what}: {reason}"),
+        },
+        other => other,
+    }
+}
+
 /// Reads a body up to `limit` bytes; more is an error, never a silent truncation.
 pub async fn read_capped(
     response: Response,
@@ -172,13 +177,7 @@ pub async fn read_capped(
     let mut body = BytesMut::new();
     let mut stream = response.bytes_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| match network_error(&url, &e) {
-            ProxyError::Unreachable { host, reason } => ProxyError::Unreachable {
-                host,
-                reason: format!("connection broke while reading the {what}: {reason}"),
-            },
-            other => other,
-        })?;
+        let chunk = chunk.map_err(|e| network_error_while(&url, &e, &format!("the {what}")))?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }
@@ -220,6 +219,14 @@ pub fn retry_after(headers: &HeaderMap) -> Option<u64> {
         .trim()
         .parse()
         .ok()
+}
+
+/// Whether two URLs are one origin (scheme, host and port): where a registry's own
+/// credentials may go, and where its pagination may lead.
+pub fn same_url_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host() == b.host()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 pub fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -12,16 +12,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
-use lading_shared::layer::LayerQuery;
-use lading_shared::{Descriptor, Digest, Reference};
+use lading_shared::{Descriptor, Digest};
 
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::Download;
 use crate::redact;
-use crate::registry::Session;
-use crate::registry::credentials::Credentials;
-use crate::registry::image::ResolvedImage;
+use crate::registry::image::{ResolvedImage, open_image};
 use crate::registry::stream::BlobStream;
 use crate::trace::Trace;
 
@@ -31,55 +28,48 @@ pub async fn stream_blob(
     Download { query, credentials }: Download,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
-    let fail = |error| Failure {
-        error,
-        trace: trace.exchanges(),
-    };
     let Some(wanted) = query.digest.clone() else {
-        return Err(fail(ProxyError::BadRequest(
-            "`digest` (the blob) is required".into(),
-        )));
+        let missing = ProxyError::BadRequest("`digest` (the blob) is required".into());
+        return Err(trace.fail(missing));
     };
-    let (session, _, image) = open_image(&state, credentials, &query, &trace)
+    let (session, _, image) = open_image(&state.upstream, credentials, &query, &trace)
         .await
-        .map_err(fail)?;
+        .map_err(|e| trace.fail(e))?;
     let Some(descriptor) = image_blob(&image, &wanted) else {
-        return Err(fail(ProxyError::BadRequest(format!(
-            "{wanted} is neither a layer nor the config of image {}",
-            image.digest
-        ))));
+        return Err(trace.fail(not_a_blob_of(&image, &wanted)));
     };
     let range = match requested_range(&headers, descriptor.size) {
         Requested::Whole => None,
         Requested::Part(range) => Some(range),
         Requested::Unsatisfiable => return Ok(unsatisfiable(descriptor.size)),
     };
-    let blob = session
+    match session
         .blob_stream(&image.repository, descriptor, range)
         .await
-        .map_err(fail)?;
-    Ok(blob_response(blob, &descriptor.digest))
+    {
+        Ok(blob) => {
+            let name = super::attachment::blob_name(&image.repository, descriptor);
+            blob_response(blob, &descriptor.digest, &name).map_err(|e| trace.fail(e))
+        }
+        // The client's range, judged by the registry: the same 416 as one judged here.
+        Err(ProxyError::RangeNotSatisfiable { size, .. }) => {
+            Ok(unsatisfiable(size.unwrap_or(descriptor.size)))
+        }
+        Err(error) => Err(trace.fail(error)),
+    }
 }
 
-/// Opens a session for `query.reference` and resolves it (and `platform`) to one image.
-pub(super) async fn open_image(
-    state: &AppState,
-    credentials: Option<Credentials>,
-    query: &LayerQuery,
-    trace: &Trace,
-) -> Result<(Session, Reference, ResolvedImage), ProxyError> {
-    let reference = Reference::parse(&query.reference)?;
-    let platform = query.platform.clone();
-    let session = Session::open(
-        state.upstream.clone(),
-        &reference.registry,
-        reference.api_host(),
-        credentials,
-        trace.clone(),
-    )
-    .await?;
-    let image = session.resolve_image(&reference, platform.as_ref()).await?;
-    Ok((session, reference, image))
+/// A digest that is neither the config nor a layer of the image: not in it (404), with
+/// the blobs it does have.
+fn not_a_blob_of(image: &ResolvedImage, wanted: &Digest) -> ProxyError {
+    let blobs = std::iter::once(&image.manifest.config).chain(&image.manifest.layers);
+    ProxyError::NotInImage {
+        message: format!(
+            "{wanted} is neither a layer nor the config of image {}",
+            image.digest
+        ),
+        suggestions: blobs.map(|d| d.digest.to_string()).collect(),
+    }
 }
 
 /// The config or a layer of `image` with digest `wanted`.
@@ -196,17 +186,19 @@ fn unsatisfiable(size: u64) -> Response {
         .into_response()
 }
 
-fn blob_response(blob: BlobStream, digest: &Digest) -> Response {
-    let filename = format!(
-        "attachment; filename=\"{}-{}\"",
-        digest.algorithm().name(),
-        digest.hex()
-    );
+fn blob_response(blob: BlobStream, digest: &Digest, name: &str) -> Result<Response, ProxyError> {
+    // A digest's name and numbers are ASCII: a failure here is this server's.
+    let text = |s: String| {
+        HeaderValue::try_from(s).map_err(|e| ProxyError::Internal(format!("a blob header: {e}")))
+    };
     let mut headers = HeaderMap::new();
-    let text = |s: &str| HeaderValue::from_str(s).expect("ascii header");
-    headers.insert(header::CONTENT_TYPE, text("application/octet-stream"));
-    headers.insert(header::CONTENT_DISPOSITION, text(&filename));
-    headers.insert(header::ACCEPT_RANGES, text("bytes"));
+    let octets = HeaderValue::from_static("application/octet-stream");
+    headers.insert(header::CONTENT_TYPE, octets);
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        super::attachment::header(name)?,
+    );
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     if let Some(length) = blob.length {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }
@@ -217,7 +209,7 @@ fn blob_response(blob: BlobStream, digest: &Digest) -> Response {
                 .total
                 .map_or_else(|| "*".to_string(), |t| t.to_string());
             let value = format!("bytes {}-{}/{total}", served.start, served.end - 1);
-            headers.insert(header::CONTENT_RANGE, text(&value));
+            headers.insert(header::CONTENT_RANGE, text(value)?);
             StatusCode::PARTIAL_CONTENT
         }
         _ => StatusCode::OK,
@@ -228,7 +220,7 @@ fn blob_response(blob: BlobStream, digest: &Digest) -> Response {
     let body = blob.body.inspect_err(move |e| {
         tracing::warn!("blob {what} aborted mid-stream: {}", redact::error(e))
     });
-    (status, headers, Body::from_stream(body)).into_response()
+    Ok((status, headers, Body::from_stream(body)).into_response())
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@ use axum::response::Response;
 use lading_shared::api::{TagsQuery, TagsResponse};
 use lading_shared::reference::Repository;
 
+use super::answer::answer_json;
 use crate::AppState;
-use crate::error::{Failure, ProxyError};
+use crate::error::Failure;
 use crate::extract::{ApiQuery, BrowserCredentials};
-use crate::limits::within;
 use crate::registry::Session;
 use crate::trace::Trace;
 
@@ -18,17 +18,11 @@ pub async fn list_tags(
     ApiQuery(query): ApiQuery<TagsQuery>,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
-    let registry = Repository::parse(&query.repo).map_or_else(|_| String::new(), |r| r.registry);
+    let repository = Repository::parse(&query.repo).map_err(|e| trace.fail(e.into()))?;
+    let registry = repository.registry.clone();
     let work = async {
-        let repository = Repository::parse(&query.repo)?;
-        let session = Session::open(
-            state.upstream.clone(),
-            &repository.registry,
-            repository.api_host(),
-            credentials,
-            trace.clone(),
-        )
-        .await?;
+        let session =
+            Session::for_repository(&state.upstream, &repository, credentials, &trace).await?;
         let pages = session.list_tags(&repository.repository).await?;
         let sorted = pages.sorted;
         let response = TagsResponse {
@@ -39,20 +33,7 @@ pub async fn list_tags(
             pages: pages.pages,
             trace: Vec::new(),
         };
-        Ok::<_, ProxyError>((response, pages.memory))
+        Ok((response, pages.memory))
     };
-    let result = within(state.upstream.limits.answer, &registry, work).await;
-    match result {
-        Ok((mut response, memory)) => {
-            response.trace = trace.exchanges();
-            super::json::charged(&response, memory).map_err(|error| Failure {
-                error,
-                trace: trace.exchanges(),
-            })
-        }
-        Err(error) => Err(Failure {
-            error,
-            trace: trace.exchanges(),
-        }),
-    }
+    answer_json(&state, &registry, &trace, work).await
 }

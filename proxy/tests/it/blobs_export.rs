@@ -86,8 +86,16 @@ async fn blob_download_is_byte_identical_to_the_pushed_layer() {
         assert_eq!(answer.status(), StatusCode::OK);
         let headers = answer.headers().clone();
         assert_eq!(headers[CONTENT_LENGTH], blob.size.to_string().as_str());
-        let filename = format!("attachment; filename=\"{}\"", blob.digest.replace(':', "-"));
-        assert_eq!(headers[CONTENT_DISPOSITION], filename.as_str());
+        // Named after the repository and the short digest, with what the blob is.
+        let hex = &blob.digest["sha256:".len()..][..12];
+        let extension = if blob.digest == pushed.config.digest {
+            "json"
+        } else {
+            "tar.gz"
+        };
+        let filename = format!("attachment; filename=\"app-{hex}.{extension}\"");
+        let disposition = headers[CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(disposition.starts_with(&filename), "{disposition}");
         let bytes = answer.bytes().await.expect("whole body");
         assert_eq!(sha256(&bytes), blob.digest);
     }
@@ -168,7 +176,7 @@ async fn range_request_returns_exactly_those_bytes_with_206() {
 async fn digest_outside_the_image_is_refused() {
     let registry = Registry::plain();
     let pusher = registry.pusher();
-    fixtures::push_oci_image(&pusher, "team/app", "v1").await;
+    let pushed = fixtures::push_oci_image(&pusher, "team/app", "v1").await;
     let other = fixtures::push_docker_image(&pusher, "team/app", "other").await;
     let lading = serve(&[&registry.host()]);
     let reference = format!("{}/team/app:v1", registry.host());
@@ -182,14 +190,20 @@ async fn digest_outside_the_image_is_refused() {
         None,
     )
     .await;
-    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(answer.status(), StatusCode::NOT_FOUND);
     let error: Value = answer.json().await.unwrap();
-    assert_eq!(error["kind"], "bad_request", "{error:#}");
+    assert_eq!(error["kind"], "not_in_image", "{error:#}");
     assert!(
         error["message"]
             .as_str()
             .unwrap()
             .contains("neither a layer nor the config")
+    );
+    // The blobs the image does have, config first.
+    assert_eq!(
+        error["suggestions"][0],
+        pushed.config.digest.as_str(),
+        "{error:#}"
     );
     let fetched_blobs = error["trace"]
         .as_array()
@@ -217,7 +231,7 @@ async fn export(lading: &BackgroundServer, pairs: &[(&str, &str)], dir: &Path) -
         disposition.starts_with("attachment; filename=\""),
         "{disposition}"
     );
-    assert!(disposition.ends_with(".tar\""), "{disposition}");
+    assert!(disposition.contains(".tar\"; filename*="), "{disposition}");
     let bytes = answer.bytes().await.expect("whole archive");
     assert_eq!(bytes.len() as u64, length);
     let path = dir.join("image.tar");
@@ -367,8 +381,14 @@ async fn export_of_one_platform_of_an_index() {
 
     // Without a platform the index is ambiguous: a clear error before any byte is sent.
     let answer = get(&url(&lading, "/api/export", &[("ref", &reference)]), None).await;
-    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(answer.status(), StatusCode::MULTIPLE_CHOICES);
     let error: Value = answer.json().await.unwrap();
+    assert_eq!(error["kind"], "choose_platform", "{error:#}");
+    assert_eq!(
+        error["candidates"].as_array().unwrap().len(),
+        3,
+        "{error:#}"
+    );
     assert!(
         error["message"]
             .as_str()

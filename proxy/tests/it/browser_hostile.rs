@@ -185,7 +185,9 @@ async fn hostile_registry_text_is_shown_as_text_and_never_runs() {
     browser
         .goto(&stand.image_url(&format!("&layer={layer}&path={encoded}")))
         .await;
-    browser.wait_for_text("body", "is a symlink", TIMEOUT).await;
+    browser
+        .wait_for_text("[data-testid=broken-symlink]", "not in this layer", TIMEOUT)
+        .await;
     assert_inert(&browser, "symlink view").await;
     browser.screenshot("browser-hostile-symlink.png").await;
 

@@ -245,21 +245,23 @@ async fn the_merged_filesystem_shows_a_whiteout_as_deleted_on_request() {
     );
     browser.screenshot("browser-merged.png").await;
 
-    // A search over full paths gives a flat list; a symlink resolves in the file view.
+    // A glob filter over names; a symlink resolves in the file view.
     let filter = browser
         .client()
         .find(Locator::Css("[data-testid=listing-filter]"))
         .await
         .expect("filter box");
     filter.send_keys("*.txt").await.expect("type a glob");
+    // One filter rule everywhere: the match, shown in its tree with its folders open.
     browser
         .wait_for_text(
-            "[data-testid=listing-table]",
-            "/usr/share/doc/lading/README.txt",
+            &row("/usr/share/doc/lading/README.txt"),
+            "README.txt",
             TIMEOUT,
         )
         .await;
-    assert_eq!(browser.count("[data-testid=listing-row]").await, 1);
+    assert_eq!(browser.count("[data-testid=match-count]").await, 1);
+    assert_eq!(browser.count("[data-testid=listing-row]").await, 5);
     browser.screenshot("browser-merged-search.png").await;
 
     browser

@@ -111,15 +111,25 @@ fn assert_refused(answer: &RawAnswer, what: &str) -> ApiError {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_directory_or_a_missing_path_is_no_file() {
+async fn a_directory_is_listed_and_a_missing_path_is_not_in_the_image() {
     let (registry, image, lading) = zoo_image().await;
     let reference = reference(&registry, &image);
-    // The endpoint answers files (a 404 from an unknown route would pass for a refusal).
-    preview(&lading, &reference, "path=/etc/hostname&preview=16").await;
-    for path in ["/usr/bin", "/no/such/file"] {
-        let query = format!("/api/file?ref={reference}&path={}&preview=16", encode(path));
-        assert_refused(&lading.get_raw(&query).await, path);
-    }
+    let dir = preview(&lading, &reference, "path=/usr/bin&preview=16").await;
+    assert_eq!(dir.entry.kind, EntryKind::Dir);
+    let children: Vec<&str> = dir.children.iter().map(|e| e.path.as_str()).collect();
+    let tools = [
+        "/usr/bin/su",
+        "/usr/bin/tool",
+        "/usr/bin/tool-link",
+        "/usr/bin/wall",
+    ];
+    assert_eq!(children, tools);
+    let query = format!(
+        "/api/file?ref={reference}&path={}&preview=16",
+        encode("/no/such/file")
+    );
+    let missing = assert_refused(&lading.get_raw(&query).await, "/no/such/file");
+    assert_eq!(missing.kind, lading_shared::api::ErrorKind::NotInImage);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -23,6 +23,7 @@ const A_AGAIN: &str = "203.0.113.1:40001";
 const B: &str = "198.51.100.2:40000";
 const C: &str = "[2001:db8::7]:40000";
 /// An API path that answers at once (404 JSON) but still passes the limits.
+/// Answered at once, without a registry: 400 (see `routes::health::unknown_api`).
 const CHEAP: &str = "/api/no-such-endpoint";
 
 fn lading(clients: ClientLimits, hosts: &[String]) -> Lading {
@@ -101,7 +102,7 @@ async fn ipv6_clients_share_a_bucket_per_64() {
     let lading = lading(limits, &[]);
     for _ in 0..3 {
         let answer = lading.get_from("[2001:db8:1:2::1]:1", CHEAP).await;
-        assert_eq!(answer.status, StatusCode::NOT_FOUND);
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     }
     // Rotating to another address of the same /64 does not buy a fresh bucket.
     let mut refused = false;
@@ -114,7 +115,7 @@ async fn ipv6_clients_share_a_bucket_per_64() {
     let neighbour = lading.get_from("[2001:db8:1:3::1]:1", CHEAP).await;
     assert_eq!(
         neighbour.status,
-        StatusCode::NOT_FOUND,
+        StatusCode::BAD_REQUEST,
         "another /64 is served"
     );
 }
@@ -193,7 +194,7 @@ async fn requests_in_flight_are_capped_per_client() {
     // Another client is not held back by A's requests.
     assert_eq!(
         lading.get_from(B, CHEAP).await.status,
-        StatusCode::NOT_FOUND
+        StatusCode::BAD_REQUEST
     );
     registry.release.close();
     for answer in held {
@@ -202,7 +203,7 @@ async fn requests_in_flight_are_capped_per_client() {
     // Finished requests give their places back.
     assert_eq!(
         lading.get_from(A, CHEAP).await.status,
-        StatusCode::NOT_FOUND
+        StatusCode::BAD_REQUEST
     );
 }
 
@@ -229,7 +230,7 @@ async fn requests_in_flight_are_capped_in_all() {
     }
     assert_eq!(
         lading.get_from(C, CHEAP).await.status,
-        StatusCode::NOT_FOUND
+        StatusCode::BAD_REQUEST
     );
 }
 

@@ -24,6 +24,18 @@ fn lading(registry: &ScriptedRegistry, limits: Limits) -> Lading {
     })
 }
 
+/// A `lading` whose layer engine runs with `layers`.
+fn lading_with_layers(
+    registry: &ScriptedRegistry,
+    layers: lading::layers::listing::LayerLimits,
+) -> Lading {
+    Lading::with(Settings {
+        allow_hosts: vec![registry.host().parse().unwrap()],
+        layers,
+        ..Settings::default()
+    })
+}
+
 fn assert_too_large(answer: &Answer, says: &str) {
     assert_eq!(answer.status, 502, "{:?}", answer.json);
     assert_eq!(answer.kind(), "too_large", "{:?}", answer.json);
@@ -194,9 +206,11 @@ async fn a_layer_with_too_many_entries_stops_listing() {
         .build_with(LayerCompression::Gzip)
         .blob;
     serve_image(&registry, &config(), std::slice::from_ref(&layer));
-    let mut limits = Limits::default();
-    limits.layer.entries = 3;
-    let last = list_layer(&lading(&registry, limits), &registry, &layer).await;
+    let limits = lading::layers::listing::LayerLimits {
+        entries: 3,
+        ..Default::default()
+    };
+    let last = list_layer(&lading_with_layers(&registry, limits), &registry, &layer).await;
     assert_listing_refused(&last, "more than 3 entries in the layer");
 }
 
@@ -208,9 +222,11 @@ async fn gzip_and_zstd_bombs_are_refused_by_ratio_past_the_threshold() {
         let registry = ScriptedRegistry::start(TagScript::new(REPO, 0));
         let layer = zeros.build_with(compression).blob;
         serve_image(&registry, &config(), std::slice::from_ref(&layer));
-        let mut limits = Limits::default();
-        limits.layer.bomb_threshold = 8 << 20;
-        let last = list_layer(&lading(&registry, limits), &registry, &layer).await;
+        let limits = lading::layers::listing::LayerLimits {
+            bomb_threshold: 8 << 20,
+            ..Default::default()
+        };
+        let last = list_layer(&lading_with_layers(&registry, limits), &registry, &layer).await;
         assert_listing_refused(&last, "compression bomb");
 
         // Under the threshold the same layer lists: sparse files are not bombs by themselves.

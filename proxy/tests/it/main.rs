@@ -11,8 +11,11 @@ mod browser;
 mod browser_faults;
 mod browser_hostile;
 mod browser_layers;
+mod browser_look;
+mod browser_walk;
 mod credentials;
 mod download_forms;
+mod errors_api;
 mod faults_auth;
 mod faults_body;
 mod faults_content;
@@ -20,6 +23,7 @@ mod faults_http;
 mod faults_process;
 mod layer_files;
 mod layer_listing;
+mod layer_paths;
 mod layer_smoke;
 mod limits;
 mod limits_sizes;
@@ -33,6 +37,7 @@ mod ssrf_dns;
 mod ssrf_hops;
 mod ssrf_paths;
 mod ssrf_targets;
+mod trace_purpose;
 
 /// The binary the attacks run against: this build's `lading`, or the one named by
 /// `LADING_ATTACK_BIN` (to replay them against an older build and watch them succeed).

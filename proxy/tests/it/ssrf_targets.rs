@@ -162,7 +162,12 @@ async fn allow_listing_one_port_does_not_open_the_others() {
     let lading = Lading::allowing(&["127.0.0.1:1", "localhost:1"]);
     for host in ["127.0.0.1", "localhost", "2130706433"] {
         let answer = lading.image(&format!("{host}:{}/x:y", trap.port())).await;
-        assert_eq!(answer.kind(), "refused_host", "{host}: {:#}", answer.json);
+        assert_eq!(
+            answer.kind(),
+            "port_not_allowed",
+            "{host}: {:#}",
+            answer.json
+        );
     }
     assert_eq!(trap.connections(), 0);
 }

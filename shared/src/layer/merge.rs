@@ -1,4 +1,4 @@
-//! The merged filesystem: layers applied in order, and symlinks resolved inside it.
+//! The merged filesystem: layers applied in order (symlinks are resolved in [`super::resolve`]).
 //!
 //! The merge works over borrowed layers and answers rows (a layer and an index into it), not
 //! copies: an image's listings are already held once, and a merge of many large layers must
@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use super::path::{is_under, join, normalize_path, parent};
+use super::path::is_under;
 use super::{Entry, EntryKind};
 
 /// One entry of a merged view: the `index`th entry of layer `layer` (0 = bottom); with
@@ -156,48 +156,4 @@ impl<'a> Merge<'a> {
             self.hidden.push(row);
         }
     }
-}
-
-/// Resolves `path` through symlinks within the merged filesystem `lookup`, at most 40 hops
-/// (as Linux does). Relative targets resolve against the link's directory; absolute ones
-/// against the image root, never the host. Returns the final path and the links followed,
-/// or `None` for a loop or a dangling link.
-pub fn resolve_symlinks<'a>(
-    path: &str,
-    lookup: impl Fn(&str) -> Option<&'a Entry>,
-) -> Option<(String, Vec<String>)> {
-    let mut followed = Vec::new();
-    let mut current = normalize_path(path);
-    for _ in 0..40 {
-        // Resolve each directory component too: /lib -> usr/lib makes /lib/x /usr/lib/x.
-        let mut resolved = String::from("/");
-        let mut changed = false;
-        let components: Vec<&str> = current.split('/').filter(|c| !c.is_empty()).collect();
-        for (i, component) in components.iter().enumerate() {
-            let candidate = join(&resolved, component);
-            match lookup(&candidate) {
-                Some(entry) if entry.kind == EntryKind::Symlink => {
-                    let target = entry.link.as_deref().unwrap_or("");
-                    let base = if target.starts_with('/') {
-                        "/"
-                    } else {
-                        parent(&candidate)
-                    };
-                    let rest = components[i + 1..].join("/");
-                    followed.push(candidate.clone());
-                    current = normalize_path(&format!("{base}/{target}/{rest}"));
-                    changed = true;
-                    break;
-                }
-                Some(_) => resolved = candidate,
-                // Tars often omit directory entries: a missing directory is implied.
-                None if i + 1 < components.len() => resolved = candidate,
-                None => return None,
-            }
-        }
-        if !changed {
-            return Some((current, followed));
-        }
-    }
-    None
 }

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use index::{EntryKind, ImageIndex, IndexEntry};
+pub use index::{
+    EntryKind, ImageIndex, IndexEntry, REFERENCE_DIGEST_ANNOTATION, REFERENCE_TYPE_ANNOTATION,
+};
 pub use schema1::{FsLayer, Schema1Manifest, V1History, schema1_digest_payload};
 
 use crate::descriptor::Descriptor;

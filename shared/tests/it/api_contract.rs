@@ -184,6 +184,7 @@ fn api_error_round_trips() {
             "duration_ms": 87,
             "request_headers": [{"name": "authorization", "value": "<redacted bearer token>"}],
             "response_headers": [{"name": "retry-after", "value": "21600"}],
+            "purpose": "manifest_get",
             "note": "manifest by tag"
         }, {
             "method": "GET",
@@ -191,7 +192,8 @@ fn api_error_round_trips() {
             "status": null,
             "duration_ms": 10000,
             "request_headers": [],
-            "response_headers": []
+            "response_headers": [],
+            "purpose": "ping"
         }]
     });
     let error: ApiError = serde_json::from_value(wire.clone()).unwrap();

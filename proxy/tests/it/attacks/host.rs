@@ -146,7 +146,7 @@ async fn a_host_hidden_in_the_request_line_is_misdirected() {
         "",
     )
     .await;
-    assert_eq!(answer.status, 404, "{}", answer.body);
+    assert_eq!(answer.status, 400, "{}", answer.body);
 }
 
 /// localhost, IP literals and the public URL's name pass, in any case, with any port;
@@ -177,7 +177,7 @@ async fn served_names_pass() {
         }
     }
     let answer = get(to, "/api/no-such-thing", None).await;
-    assert_eq!(answer.status, 404, "HTTP/1.1 without Host is not a browser");
+    assert_eq!(answer.status, 400, "HTTP/1.1 without Host is not a browser");
     for host in ["evil.example", "lb-probe.internal:8080"] {
         let answer = get(to, "/api/health", Some(host)).await;
         assert_eq!(answer.status, 200, "health for {host}");

@@ -5,6 +5,7 @@
 mod cache_scope;
 mod cache_variations;
 mod host;
+mod index_scope;
 mod memory;
 mod ranges;
 mod redaction;

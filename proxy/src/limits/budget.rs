@@ -1,6 +1,6 @@
 //! The memory every layer listing in the process may hold at once: listings being read,
-//! listings cached or held by a request, the working set of a merge (and tag lists being
-//! answered, which a registry can make as large as listings). Each draws from one
+//! listings cached or held by a request, the working set of a merge, path indexes (and tag
+//! lists and JSON answers being sent, which a registry can make as large as listings). Each draws from one
 //! byte budget as it grows and gives it back when dropped, so however many hostile registries
 //! send listings at once, they cannot together take more than [`LISTING_MEMORY_BYTES`]; past
 //! it a listing fails with a "busy, retry" answer instead of the process running out of
@@ -14,9 +14,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::ProxyError;
 
-/// All listing memory in the process. The listing cache (`layers::cache`) holds at most half
-/// of it, so the other half is left for listings being read (one at the 96 MiB per-layer cap,
-/// with its read buffers, always fits). With everything else the process holds (buffers,
+/// All listing memory in the process. The listing and path-index caches (`layers::cache`,
+/// `layers::index_cache`) hold at most 136 MiB of it, so the rest is left for listings being
+/// read (one at the 96 MiB per-layer cap, with its read buffers, always fits). With everything else the process holds (buffers,
 /// NDJSON lines, the runtime, allocator slack, see `limits::memory`) the RSS stays under
 /// 512 MiB: 312 MiB measured with 32 hostile listings at once (`tests/attacks/memory.rs`).
 pub const LISTING_MEMORY_BYTES: u64 = 256 * 1024 * 1024;
@@ -137,10 +137,11 @@ mod tests {
 
     #[test]
     fn a_full_cache_leaves_room_for_a_listing_at_the_cap() {
-        use crate::layers::{cache, listing, zstd};
+        use crate::layers::{cache, index_cache, listing, zstd};
         let read =
             listing::MAX_LISTING_BYTES + listing::READ_OVERHEAD_BYTES + zstd::MAX_WINDOW_BYTES;
-        assert!(cache::LISTING_CACHE_BYTES + read <= LISTING_MEMORY_BYTES);
+        let cached = cache::LISTING_CACHE_BYTES + index_cache::INDEX_CACHE_BYTES;
+        assert!(cached + read <= LISTING_MEMORY_BYTES);
     }
 
     #[test]

@@ -4,9 +4,9 @@
 
 use std::io::{Cursor, Read, Write};
 
-use super::checkpoint::{Checkpoint, MAX_CHECKPOINTS, Recorder, SPACING, span};
-use super::gzip::GzipDecoder;
-use super::zstd::ZstdDecoder;
+use super::super::gzip::GzipDecoder;
+use super::super::zstd::ZstdDecoder;
+use super::{Checkpoint, MAX_CHECKPOINTS, Recorder, SPACING, span};
 
 /// Text-like bytes (words from a small vocabulary) so deflate uses back-references that
 /// reach across block boundaries.

@@ -1,0 +1,151 @@
+//! A directory's own page: its facts and its children as links (kind, size, symlink
+//! targets), with a way into the full tree opened at this folder. The proxy sends at most
+//! `MAX_PREVIEW_CHILDREN`; the tree has them all.
+
+use lading_shared::layer::{Entry, EntryKind, FilePreview, file_name};
+use leptos::prelude::*;
+
+use crate::components::auth_control::AuthControl;
+use crate::components::back_to_listing::BackToListing;
+use crate::components::copy_button::CopyButton;
+use crate::components::link::Link;
+use crate::components::listing_row::owner;
+use crate::components::requests_panel::RequestsPanel;
+use crate::file_format::{format_mtime, mode_string};
+use crate::format::{group_thousands, human_size, shorten_middle};
+use crate::layer_links::{Source, Subject};
+use crate::links::{file_href, listing_href, tree_href};
+
+/// Child names longer than this are shortened in the middle (whole in the tooltip).
+const MAX_NAME_CHARS: usize = 64;
+
+#[component]
+pub fn DirectoryView(subject: Subject, path: String, preview: FilePreview) -> impl IntoView {
+    let FilePreview {
+        entry,
+        mut children,
+        children_total,
+        layer,
+        layer_digest,
+        trace,
+        ..
+    } = preview;
+    // Folders first, then by name: how the tree shows them.
+    children.sort_by(|a, b| {
+        (b.kind == EntryKind::Dir)
+            .cmp(&(a.kind == EntryKind::Dir))
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    let shown = children.len();
+    let total = usize::try_from(children_total)
+        .unwrap_or(usize::MAX)
+        .max(shown);
+    let count = match (shown, total) {
+        (0, _) => "This directory is empty.".to_owned(),
+        (s, t) if s < t => format!(
+            "The first {} of {} entries; the tree has them all.",
+            group_thousands(s),
+            group_thousands(t)
+        ),
+        (s, _) => format!(
+            "{} entr{}",
+            group_thousands(s),
+            if s == 1 { "y" } else { "ies" }
+        ),
+    };
+    let tree = tree_href(&subject, &path);
+    let layer_href = listing_href(&subject.with_source(Source::Layer(layer_digest.clone())));
+    let rows = children
+        .into_iter()
+        .map(|child| view! { <ChildRow subject=subject.clone() child /> })
+        .collect_view();
+    view! {
+        <section class="image-header">
+            <p class="eyebrow" data-testid="entry-kind" data-kind="directory">"Directory"</p>
+            <h1 class="reference">
+                <span class="mono">{path.clone()}</span>
+                <CopyButton text=path.clone() what="path" />
+            </h1>
+            <dl class="facts">
+                <dt>"Mode"</dt>
+                <dd><code>{mode_string(entry.kind, entry.mode)}</code></dd>
+                <dt>"Owner"</dt>
+                <dd>{owner(&entry)}</dd>
+                <dt>"Modified"</dt>
+                <dd>{format_mtime(entry.mtime)}</dd>
+                <dt>"Layer"</dt>
+                <dd>
+                    <Link href=layer_href class="mono" title=layer_digest.to_string()>
+                        {format!("#{} {}", layer + 1, layer_digest.short())}
+                    </Link>
+                </dd>
+            </dl>
+            <nav class="actions" aria-label="Directory actions">
+                <Link href=tree class="button" testid="open-in-tree">"Open in the tree"</Link>
+                <BackToListing subject=subject.clone() />
+                <AuthControl registry=subject.registry().to_owned() />
+            </nav>
+        </section>
+        <RequestsPanel trace />
+        <section class="card">
+            <h2>"Contents"</h2>
+            <p class="muted small" data-testid="directory-count">{count}</p>
+            {(shown > 0).then(|| view! {
+                <div class="table-wrap">
+                    <table class="listing directory-children" data-testid="directory-children">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Name"</th>
+                                <th scope="col">"Kind"</th>
+                                <th scope="col" class="num">"Size"</th>
+                                <th scope="col" class="col-mode">"Mode"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ChildRow(subject: Subject, child: Entry) -> impl IntoView {
+    let name = file_name(&child.path).to_owned();
+    let (label, title) = match shorten_middle(&name, MAX_NAME_CHARS) {
+        Some(short) => (short, name.clone()),
+        None => (name.clone(), String::new()),
+    };
+    let is_dir = child.kind == EntryKind::Dir;
+    let label = if is_dir { format!("{label}/") } else { label };
+    let target = child
+        .link
+        .clone()
+        .map(|l| view! { <span class="link-target mono small">{format!(" →\u{a0}{l}")}</span> });
+    let class = if is_dir { "name dir-name" } else { "name" };
+    view! {
+        <tr data-testid="child-row" data-path=child.path.clone()>
+            <td class="name-cell">
+                <Link href=file_href(&subject, &child.path) class=class title=title testid="child-link">{label}</Link>
+                {target}
+            </td>
+            <td class="small nowrap">{kind_name(child.kind)}</td>
+            <td class="num" title=format!("{} bytes", child.size)>{(!is_dir).then(|| human_size(child.size))}</td>
+            <td class="mono small nowrap col-mode">{mode_string(child.kind, child.mode)}</td>
+        </tr>
+    }
+}
+
+fn kind_name(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::File => "file",
+        EntryKind::Dir => "directory",
+        EntryKind::Symlink => "symlink",
+        EntryKind::Hardlink => "hard link",
+        EntryKind::CharDevice => "char device",
+        EntryKind::BlockDevice => "block device",
+        EntryKind::Fifo => "fifo",
+        EntryKind::Whiteout | EntryKind::OpaqueWhiteout => "whiteout",
+        EntryKind::Other => "other",
+    }
+}

@@ -1,0 +1,332 @@
+//! The page's query, read once into types: which view ([`Page`]) and how it is set up
+//! ([`ListingState`], the filter, the tag order, the Raw JSON tab). Writing a [`ViewQuery`]
+//! back gives the same link, so every view state survives Back, a reload and a shared link.
+
+use lading_shared::layer::normalize_path;
+use lading_shared::{Digest, Reference};
+
+use crate::layer_links::{Source, Subject};
+
+/// Query parameters (fixed: shared links depend on them).
+pub const IMAGE: &str = "image";
+pub const REPO: &str = "repo";
+pub const PLATFORM: &str = "platform";
+pub const LAYER: &str = "layer";
+pub const FS: &str = "fs";
+pub const FS_MERGED: &str = "merged";
+pub const PATH: &str = "path";
+const FILTER: &str = "q";
+const SORT: &str = "sort";
+const SORT_SIZE: &str = "size";
+const ORDER: &str = "order";
+const HIDDEN: &str = "hidden";
+const ALL: &str = "all";
+const OPEN: &str = "open";
+const SHUT: &str = "shut";
+const RAW: &str = "raw";
+const EXACT: &str = "exact";
+const ON: &str = "1";
+
+/// Every parameter a view link may carry, as text (checked by [`Page::parse`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ViewQuery {
+    pub image: Option<String>,
+    pub repo: Option<String>,
+    pub platform: Option<String>,
+    pub layer: Option<String>,
+    pub fs: Option<String>,
+    pub path: Option<String>,
+    /// The filter box of a listing or a tag list.
+    pub filter: String,
+    /// The tag list's order (`TagOrder::id`).
+    pub order: Option<String>,
+    pub listing: ListingState,
+    /// The Raw JSON document shown (its title, lower case), when not the first.
+    pub raw: Option<String>,
+    /// Raw JSON as the exact bytes received rather than indented.
+    pub exact: bool,
+}
+
+/// How a listing is set up besides its filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListingState {
+    pub by_size: bool,
+    pub show_hidden: bool,
+    /// Open folders, by path (when not `all`).
+    pub open: Vec<String>,
+    /// "Expand all": every folder open except those in `shut`.
+    pub all: bool,
+    pub shut: Vec<String>,
+}
+
+impl ListingState {
+    pub fn is_open(&self, path: &str) -> bool {
+        if self.all {
+            !self.shut.iter().any(|p| p == path)
+        } else {
+            self.open.iter().any(|p| p == path)
+        }
+    }
+
+    /// Opens a closed folder, closes an open one.
+    pub fn toggle(&mut self, path: &str) {
+        let list = if self.all {
+            &mut self.shut
+        } else {
+            &mut self.open
+        };
+        match list.iter().position(|p| p == path) {
+            Some(i) => {
+                list.remove(i);
+            }
+            None => list.push(path.to_owned()),
+        }
+    }
+
+    pub fn expand_all(&mut self) {
+        (self.all, self.open, self.shut) = (true, Vec::new(), Vec::new());
+    }
+
+    pub fn collapse_all(&mut self) {
+        (self.all, self.open, self.shut) = (false, Vec::new(), Vec::new());
+    }
+}
+
+impl ViewQuery {
+    /// Reads decoded `(name, value)` pairs; unknown names are ignored, a repeated single
+    /// value keeps the last.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> ViewQuery {
+        let mut q = ViewQuery::default();
+        let text = |v: &str| Some(v.to_owned());
+        for (name, value) in pairs {
+            match name {
+                IMAGE => q.image = text(value),
+                REPO => q.repo = text(value),
+                PLATFORM => q.platform = text(value),
+                LAYER => q.layer = text(value),
+                FS => q.fs = text(value),
+                PATH => q.path = text(value),
+                FILTER => q.filter = value.to_owned(),
+                ORDER => q.order = text(value),
+                SORT => q.listing.by_size = value == SORT_SIZE,
+                HIDDEN => q.listing.show_hidden = is_on(value),
+                ALL => q.listing.all = is_on(value),
+                OPEN => q.listing.open.push(value.to_owned()),
+                SHUT => q.listing.shut.push(value.to_owned()),
+                RAW => q.raw = text(value),
+                EXACT => q.exact = is_on(value),
+                _ => {}
+            }
+        }
+        q
+    }
+
+    /// The pairs to write, subject first, defaults left out.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let singles = [
+            (IMAGE, &self.image),
+            (REPO, &self.repo),
+            (PLATFORM, &self.platform),
+            (LAYER, &self.layer),
+            (FS, &self.fs),
+            (PATH, &self.path),
+            (ORDER, &self.order),
+            (RAW, &self.raw),
+        ];
+        for (name, value) in singles {
+            if let Some(value) = value {
+                out.push((name, value.clone()));
+            }
+        }
+        if !self.filter.is_empty() {
+            out.push((FILTER, self.filter.clone()));
+        }
+        let l = &self.listing;
+        let flags = [
+            (SORT, l.by_size, SORT_SIZE),
+            (HIDDEN, l.show_hidden, ON),
+            (ALL, l.all, ON),
+            (EXACT, self.exact, ON),
+        ];
+        for (name, on, value) in flags {
+            if on {
+                out.push((name, value.to_owned()));
+            }
+        }
+        out.extend(l.open.iter().map(|p| (OPEN, p.clone())));
+        out.extend(l.shut.iter().map(|p| (SHUT, p.clone())));
+        out
+    }
+}
+
+fn is_on(value: &str) -> bool {
+    matches!(value, "1" | "true" | "on" | "yes")
+}
+
+/// Which view the query names. Listings and files carry their subject, typed; the image and
+/// tag pages read their (free-text) input themselves, and are keyed by it so a new subject
+/// gets a fresh page with its loading state instead of the old page under a new URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    Image {
+        input: String,
+        platform: Option<String>,
+    },
+    Tags {
+        input: String,
+    },
+    Listing(Subject),
+    File {
+        subject: Subject,
+        path: String,
+    },
+    /// A listing or file link that cannot be followed: what is wrong, for the error view.
+    Invalid {
+        what: &'static str,
+        input: String,
+        message: String,
+    },
+}
+
+impl Page {
+    pub fn parse(query: &ViewQuery) -> Page {
+        let Some(image) = &query.image else {
+            return match &query.repo {
+                Some(input) => Page::Tags {
+                    input: input.clone(),
+                },
+                None => Page::Home,
+            };
+        };
+        let source = match (&query.layer, query.fs.as_deref()) {
+            (Some(layer), _) => match Digest::parse(layer) {
+                Ok(digest) => Source::Layer(digest),
+                Err(e) => return invalid("Layer", layer, &e),
+            },
+            (None, Some(FS_MERGED)) => Source::Merged,
+            (None, Some(other)) => {
+                let message = format!("`fs` can only be `{FS_MERGED}`, not `{other}`.");
+                return invalid("Filesystem", other, &message);
+            }
+            (None, None) => {
+                return Page::Image {
+                    input: image.clone(),
+                    platform: query.platform.clone(),
+                };
+            }
+        };
+        let reference = match Reference::parse(image.trim()) {
+            Ok(reference) => reference,
+            Err(e) => return invalid("Image", image, &e),
+        };
+        let platform = match query.platform.as_deref().map(Digest::parse).transpose() {
+            Ok(platform) => platform,
+            Err(e) => return invalid("Platform", query.platform.as_deref().unwrap_or(""), &e),
+        };
+        let subject = Subject {
+            reference,
+            platform,
+            source,
+        };
+        match &query.path {
+            Some(path) => Page::File {
+                subject,
+                path: normalize_path(path),
+            },
+            None => Page::Listing(subject),
+        }
+    }
+}
+
+fn invalid(what: &'static str, input: &str, message: &dyn std::fmt::Display) -> Page {
+    Page::Invalid {
+        what,
+        input: input.to_owned(),
+        message: message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LAYER_DIGEST: &str =
+        "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    fn parse(pairs: &[(&str, &str)]) -> (ViewQuery, Page) {
+        let query = ViewQuery::from_pairs(pairs.iter().copied());
+        let page = Page::parse(&query);
+        (query, page)
+    }
+
+    #[test]
+    fn pages_by_their_query() {
+        assert_eq!(parse(&[]).1, Page::Home);
+        assert!(matches!(parse(&[("repo", "alpine")]).1, Page::Tags { .. }));
+        assert!(matches!(
+            parse(&[("image", "alpine")]).1,
+            Page::Image { .. }
+        ));
+        let (_, page) = parse(&[("image", "alpine"), ("layer", LAYER_DIGEST)]);
+        let Page::Listing(subject) = page else {
+            panic!("a listing: {page:?}")
+        };
+        assert_eq!(
+            subject.reference.to_string(),
+            "docker.io/library/alpine:latest"
+        );
+        assert!(matches!(subject.source, Source::Layer(_)));
+        let (_, page) = parse(&[("image", "alpine"), ("fs", "merged"), ("path", "etc//x/")]);
+        assert!(matches!(page, Page::File { path, .. } if path == "/etc/x"));
+    }
+
+    #[test]
+    fn bad_subjects_say_what_is_wrong() {
+        for pairs in [
+            &[("image", "alpine"), ("layer", "sha256:nope")][..],
+            &[("image", "alpine"), ("fs", "lower")],
+            &[("image", "UPPER"), ("fs", "merged")],
+            &[("image", "alpine"), ("fs", "merged"), ("platform", "x")],
+        ] {
+            let (_, page) = parse(pairs);
+            assert!(matches!(page, Page::Invalid { .. }), "{pairs:?}: {page:?}");
+        }
+    }
+
+    #[test]
+    fn view_state_round_trips() {
+        let pairs = [
+            ("image", "alpine"),
+            ("fs", "merged"),
+            ("q", "*.so"),
+            ("sort", "size"),
+            ("hidden", "1"),
+            ("open", "/etc"),
+            ("open", "/usr/lib"),
+        ];
+        let (query, _) = parse(&pairs);
+        assert!(query.listing.by_size && query.listing.show_hidden);
+        assert!(query.listing.is_open("/usr/lib") && !query.listing.is_open("/usr"));
+        let written: Vec<(&str, String)> = query.pairs();
+        let again = ViewQuery::from_pairs(written.iter().map(|(n, v)| (*n, v.as_str())));
+        assert_eq!(again, query);
+    }
+
+    #[test]
+    fn folders_open_and_close_with_or_without_expand_all() {
+        let mut state = ListingState::default();
+        state.toggle("/etc");
+        assert!(state.is_open("/etc"));
+        state.toggle("/etc");
+        assert!(!state.is_open("/etc"));
+        state.expand_all();
+        assert!(state.is_open("/anything"));
+        state.toggle("/usr");
+        assert!(!state.is_open("/usr") && state.is_open("/etc"));
+        assert_eq!(state.shut, ["/usr"]);
+        state.collapse_all();
+        assert_eq!(state, ListingState::default());
+    }
+}

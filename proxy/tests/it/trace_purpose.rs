@@ -1,0 +1,106 @@
+//! The protocol conversation as data: every exchange's typed purpose, in order, for a pull
+//! from a token-auth registry (the harness is the token server, distribution checks its JWTs).
+
+use lading_shared::api::ExchangePurpose::{self, *};
+use lading_testkit::{Registry, TokenPolicy, TokenServer, fixtures};
+
+use crate::support::{Answer, Lading};
+
+fn conversation(answer: &Answer) -> Vec<(ExchangePurpose, String, Option<u64>)> {
+    answer.json["trace"]
+        .as_array()
+        .expect("every answer carries a trace")
+        .iter()
+        .map(|e| {
+            let purpose = serde_json::from_value(e["purpose"].clone()).unwrap();
+            (
+                purpose,
+                e["method"].as_str().unwrap().to_string(),
+                e["status"].as_u64(),
+            )
+        })
+        .collect()
+}
+
+fn purposes(answer: &Answer) -> Vec<ExchangePurpose> {
+    conversation(answer).into_iter().map(|(p, ..)| p).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_auth_pull_is_ping_token_head_get_config() {
+    let tokens = TokenServer::start(TokenPolicy::default());
+    let registry = Registry::token(&tokens);
+    fixtures::push_oci_image(&registry.pusher(), "public/app", "v1").await;
+    let realm = url::Url::parse(&tokens.realm()).unwrap();
+    let lading = Lading::allowing(&[&registry.host(), realm.authority()]);
+    let reference = format!("{}/public/app:v1", registry.host());
+
+    let first = lading.image(&reference).await;
+    assert_eq!(first.status, 200, "{:#}", first.json);
+    assert_eq!(
+        conversation(&first),
+        [
+            (Ping, "GET".into(), Some(401)),
+            (Token, "GET".into(), Some(200)),
+            (ManifestHead, "HEAD".into(), Some(200)),
+            (ManifestGet, "GET".into(), Some(200)),
+            (Config, "GET".into(), Some(200)),
+        ]
+    );
+    assert!(
+        first.json["trace"][1]["url"]
+            .as_str()
+            .unwrap()
+            .contains("scope=")
+    );
+
+    // The challenge, the token and the manifest bytes are known now: a HEAD proves access,
+    // then only the config is fetched.
+    let again = lading.image(&reference).await;
+    assert_eq!(purposes(&again), [ManifestHead, Config]);
+
+    let tags = lading
+        .tags(&format!("{}/public/app", registry.host()))
+        .await;
+    assert_eq!(tags.status, 200, "{:#}", tags.json);
+    assert_eq!(purposes(&tags), [TagPage]);
+
+    // Nothing is left untyped.
+    for answer in [&first, &again, &tags] {
+        assert!(
+            !purposes(answer).contains(&Other),
+            "{:#}",
+            answer.json["trace"]
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_index_view_fetches_each_child_as_a_manifest() {
+    let registry = Registry::plain();
+    fixtures::push_oci_index_with_attestation(&registry.pusher(), "team/multi", "v1").await;
+    let lading = Lading::allowing(&[&registry.host()]);
+    let answer = lading
+        .image(&format!("{}/team/multi:v1", registry.host()))
+        .await;
+    assert_eq!(answer.status, 200, "{:#}", answer.json);
+    let purposes = purposes(&answer);
+    assert_eq!(
+        purposes[..3],
+        [Ping, ManifestHead, ManifestGet],
+        "{purposes:?}"
+    );
+    // Three children, each a HEAD and a GET; no config or blob for an index.
+    let rest = &purposes[3..];
+    assert_eq!(
+        rest.iter().filter(|p| **p == ManifestHead).count(),
+        3,
+        "{purposes:?}"
+    );
+    assert_eq!(
+        rest.iter().filter(|p| **p == ManifestGet).count(),
+        3,
+        "{purposes:?}"
+    );
+    assert_eq!(rest.len(), 6, "{purposes:?}");
+}
