@@ -6,7 +6,6 @@
 //!
 //! To look at the same fixtures by hand: `cargo run -p lading-testkit --bin lading-fixtures`.
 
-use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::Locator;
@@ -44,10 +43,7 @@ impl Stand {
         let image = push_oci_image(&pusher, IMAGE_REPO, IMAGE_TAG).await;
         let tags = push_many_tags(&pusher, TAGS_REPO, TAG_COUNT).await;
         let host = registry.host();
-        let lading = LadingProcess::spawn(
-            Path::new(env!("CARGO_BIN_EXE_lading")),
-            &["--allow-host", host.as_str()],
-        );
+        let lading = crate::support::lading_allowing(&[&host]);
         Stand {
             registry,
             lading,

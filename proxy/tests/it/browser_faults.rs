@@ -1,10 +1,9 @@
 //! Faults as a person sees them: a rate limit with how long to wait, a corrupt layer
 //! explained as an integrity failure — each in the error view, in words, not as a JSON dump.
 
-use std::path::Path;
 use std::time::Duration;
 
-use lading_testkit::{Browser, Fault, FaultRegistry, LadingProcess, Target};
+use lading_testkit::{Browser, Fault, FaultRegistry, Target};
 
 /// A cold debug `lading` and a cold Chromium on a loaded 2-core machine are slow.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -17,10 +16,7 @@ async fn a_rate_limit_and_a_corrupt_layer_are_explained_in_the_page() {
     limited.inject(Target::Manifest, Fault::TooManyRequests { retry_after: 7 });
     let corrupt = FaultRegistry::start();
     corrupt.inject(Target::Layer, Fault::WrongDigest);
-    let lading = LadingProcess::spawn(
-        Path::new(env!("CARGO_BIN_EXE_lading")),
-        &["--allow-host", "127.0.0.1"],
-    );
+    let lading = crate::support::lading_allowing(&["127.0.0.1"]);
     let browser = Browser::start().await;
 
     let page = format!("{}/?image={}", lading.base_url(), limited.reference());

@@ -6,7 +6,6 @@
 //! Every payload sets `window.__pwned` if it ever runs; the page must end without it. Like
 //! `browser.rs`, this needs the built frontend in `dist/` and fails without it.
 
-use std::path::Path;
 use std::time::Duration;
 
 use lading_testkit::fixtures::{
@@ -45,10 +44,7 @@ impl Stand {
             Canned::json(403, &error),
         );
         let (host, scripted_host) = (registry.host(), scripted.host());
-        let lading = LadingProcess::spawn(
-            Path::new(env!("CARGO_BIN_EXE_lading")),
-            &["--allow-host", &host, "--allow-host", &scripted_host],
-        );
+        let lading = crate::support::lading_allowing(&[&host, &scripted_host]);
         Stand {
             registry,
             scripted,

@@ -3,7 +3,6 @@
 //! with a whited-out file shown as deleted once deleted entries are asked for. Like
 //! `browser.rs`, this needs the built frontend in `dist/` and fails without it.
 
-use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::Locator;
@@ -59,10 +58,7 @@ impl Stand {
         )
         .await;
         let host = registry.host();
-        let lading = LadingProcess::spawn(
-            Path::new(env!("CARGO_BIN_EXE_lading")),
-            &["--allow-host", host.as_str()],
-        );
+        let lading = crate::support::lading_allowing(&[&host]);
         Stand {
             registry,
             lading,

@@ -38,12 +38,7 @@ async fn an_index_without_a_platform_asks_to_choose_with_every_entry() {
     let answer = lading
         .get(&format!("/api/merged?ref={}", encode(&reference)), None)
         .await;
-    assert_eq!(
-        (answer.status.as_u16(), answer.kind()),
-        (300, "choose_platform"),
-        "{:#}",
-        answer.json
-    );
+    answer.assert_kind(300, "choose_platform");
     assert!(
         answer.json["message"]
             .as_str()
@@ -79,10 +74,7 @@ async fn an_index_without_a_platform_asks_to_choose_with_every_entry() {
             None,
         )
         .await;
-    assert_eq!(
-        (answer.status.as_u16(), answer.kind()),
-        (300, "choose_platform")
-    );
+    answer.assert_kind(300, "choose_platform");
     assert!(
         answer.json["message"]
             .as_str()
@@ -142,12 +134,7 @@ async fn image_platform_answers_the_child_with_its_index() {
             None,
         )
         .await;
-    assert_eq!(
-        (answer.status.as_u16(), answer.kind()),
-        (404, "not_in_image"),
-        "{:#}",
-        answer.json
-    );
+    answer.assert_kind(404, "not_in_image");
     assert!(
         answer.json["message"]
             .as_str()
@@ -166,12 +153,7 @@ async fn schema1_layers_are_unsupported_and_say_what_works() {
     let answer = lading
         .get(&format!("/api/merged?ref={}", encode(&reference)), None)
         .await;
-    assert_eq!(
-        (answer.status.as_u16(), answer.kind()),
-        (422, "unsupported"),
-        "{:#}",
-        answer.json
-    );
+    answer.assert_kind(422, "unsupported");
     let message = answer.json["message"].as_str().unwrap();
     assert!(message.contains("manifest and history"), "{message}");
     assert!(message.contains(&pushed.manifest.digest), "{message}");
@@ -190,12 +172,7 @@ async fn a_missing_tag_is_named_with_near_tags() {
     let answer = lading
         .image(&format!("{}/team/app:v1.2", registry.host()))
         .await;
-    assert_eq!(
-        (answer.status.as_u16(), answer.kind()),
-        (404, "manifest_unknown"),
-        "{:#}",
-        answer.json
-    );
+    answer.assert_kind(404, "manifest_unknown");
     let message = answer.json["message"].as_str().unwrap();
     assert!(message.contains("no tag \"v1.2\""), "{message}");
     let suggestions = strings(&answer.json["suggestions"]);
@@ -223,10 +200,7 @@ async fn an_assumed_latest_is_said_and_the_tags_offered() {
     let lading = Lading::allowing(&[&registry.host()]);
 
     let answer = lading.image(&format!("{}/team/app", registry.host())).await;
-    assert_eq!(
-        (answer.status.as_u16(), answer.kind()),
-        (404, "manifest_unknown")
-    );
+    answer.assert_kind(404, "manifest_unknown");
     let message = answer.json["message"].as_str().unwrap();
     assert!(
         message.contains("no tag given, so Lading asked for :latest, which"),
@@ -251,12 +225,7 @@ async fn a_repository_that_does_not_exist_is_never_a_missing_tag() {
     let answer = lading
         .image(&format!("{}/team/nothing:v1", registry.host()))
         .await;
-    assert_eq!(
-        (answer.status.as_u16(), answer.kind()),
-        (404, "name_unknown"),
-        "{:#}",
-        answer.json
-    );
+    answer.assert_kind(404, "name_unknown");
     assert!(
         answer.json["message"]
             .as_str()
@@ -274,12 +243,7 @@ async fn another_port_of_an_allow_listed_host_is_port_not_allowed() {
     let lading = Lading::allowing(&[&format!("127.0.0.1:{other}")]);
 
     let answer = lading.image(&format!("127.0.0.1:{port}/team/app:v1")).await;
-    assert_eq!(
-        (answer.status.as_u16(), answer.kind()),
-        (403, "port_not_allowed"),
-        "{:#}",
-        answer.json
-    );
+    answer.assert_kind(403, "port_not_allowed");
     let message = answer.json["message"].as_str().unwrap();
     assert!(message.contains(&format!("port {other} only")), "{message}");
     assert!(
@@ -293,12 +257,7 @@ async fn another_port_of_an_allow_listed_host_is_port_not_allowed() {
 async fn an_unknown_api_path_is_a_bad_request_whose_status_matches() {
     let lading = Lading::allowing(&[]);
     let answer = lading.get("/api/nope?x=1", None).await;
-    assert_eq!(
-        (answer.status.as_u16(), answer.kind()),
-        (400, "bad_request"),
-        "{:#}",
-        answer.json
-    );
+    answer.assert_kind(400, "bad_request");
     let message = answer.json["message"].as_str().unwrap();
     assert!(
         message.contains("no such API endpoint /api/nope"),

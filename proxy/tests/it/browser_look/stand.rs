@@ -1,7 +1,6 @@
 //! The registry, its fixtures and the `lading` of every `browser_look` test, and the page
 //! measurements they share.
 
-use std::path::Path;
 use std::time::Duration;
 
 use lading_testkit::fixtures::{
@@ -51,10 +50,7 @@ impl Stand {
             .file("etc/hostname", "lading\n");
         let files = push_layers(&pusher, FILES_REPO, FILES_TAG, vec![layer.build()]).await;
         let host = registry.host();
-        let lading = LadingProcess::spawn(
-            Path::new(env!("CARGO_BIN_EXE_lading")),
-            &["--allow-host", host.as_str()],
-        );
+        let lading = crate::support::lading_allowing(&[&host]);
         Stand {
             registry,
             lading,

@@ -1,12 +1,11 @@
 //! The listing itself: signing in lists a private layer; one filter rule with a match
 //! count, inline symlink targets, shortened names; Cancel keeps what arrived.
 
-use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::Locator;
 use lading_testkit::fixtures::{big_gzip_layer, push_layers};
-use lading_testkit::{Browser, LadingProcess, Registry, Viewport};
+use lading_testkit::{Browser, Registry, Viewport};
 
 use super::stand::*;
 
@@ -96,10 +95,7 @@ async fn a_long_listing_can_be_cancelled_and_what_arrived_stays() {
     )
     .await;
     let host = registry.host();
-    let lading = LadingProcess::spawn(
-        Path::new(env!("CARGO_BIN_EXE_lading")),
-        &["--allow-host", host.as_str()],
-    );
+    let lading = crate::support::lading_allowing(&[&host]);
     let browser = Browser::start_with(Viewport::DESKTOP).await;
     let url = format!(
         "{}/?image={host}/team/big:v1&layer={}",

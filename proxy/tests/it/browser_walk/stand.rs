@@ -1,7 +1,6 @@
 //! The stand (a registry with one layer of folders, symlinks, a long name and a scrollable
 //! directory; a `lading`) and the browser helpers the walk's tests share.
 
-use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::Locator;
@@ -51,10 +50,7 @@ impl Stand {
         lading_testkit::require_frontend_dist();
         let image = push_layers(&registry.pusher(), REPO, TAG, vec![layer().build()]).await;
         let host = registry.host();
-        let lading = LadingProcess::spawn(
-            Path::new(env!("CARGO_BIN_EXE_lading")),
-            &["--allow-host", host.as_str()],
-        );
+        let lading = crate::support::lading_allowing(&[&host]);
         Stand {
             registry,
             lading,

@@ -22,7 +22,7 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// The ordered `(method, status)` pairs of the trace.
+    /// The ordered `(method, status, url)` triples of the trace.
     pub fn exchanges(&self) -> Vec<(String, Option<u64>, String)> {
         self.json["trace"]
             .as_array()
@@ -40,6 +40,19 @@ impl Answer {
 
     pub fn kind(&self) -> &str {
         self.json["kind"].as_str().unwrap_or("<no kind>")
+    }
+
+    /// Asserts the status and the error kind together (the body is shown when they differ),
+    /// and returns the message.
+    #[track_caller]
+    pub fn assert_kind(&self, status: u16, kind: &str) -> &str {
+        assert_eq!(
+            (self.status.as_u16(), self.kind()),
+            (status, kind),
+            "{:#}",
+            self.json
+        );
+        self.json["message"].as_str().unwrap_or_default()
     }
 }
 
@@ -246,4 +259,11 @@ impl Lading {
     pub async fn listing(&self, path_and_query: &str) -> Listing {
         Listing::parse(&self.get_raw(path_and_query).await)
     }
+}
+
+/// The real `lading` binary, serving the built frontend and allowed to reach `hosts`: what the
+/// browser tests click through.
+pub fn lading_allowing(hosts: &[&str]) -> lading_testkit::LadingProcess {
+    let args: Vec<&str> = hosts.iter().flat_map(|h| ["--allow-host", *h]).collect();
+    lading_testkit::LadingProcess::spawn(std::path::Path::new(env!("CARGO_BIN_EXE_lading")), &args)
 }

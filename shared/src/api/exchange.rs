@@ -1,0 +1,83 @@
+//! One exchange of the protocol as the proxy recorded it, with its purpose typed.
+
+use serde::{Deserialize, Serialize};
+
+/// One HTTP exchange the proxy made with a registry, token server or CDN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub method: String,
+    pub url: String,
+    /// `None` when no response arrived (refused, timed out, connection failed).
+    pub status: Option<u16>,
+    pub duration_ms: u64,
+    /// Headers as sent; credentials replaced by `<redacted …>`.
+    pub request_headers: Vec<Header>,
+    /// Headers as received; tokens and cookies replaced by `<redacted …>`.
+    pub response_headers: Vec<Header>,
+    /// What step of the protocol this exchange was, as data (the note is for people).
+    #[serde(default)]
+    pub purpose: ExchangePurpose,
+    /// Why this exchange happened or how it ended ("token request", "redirect to CDN", …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The protocol step an [`Exchange`] performed, so a page or a test can group and label the
+/// conversation without reading prose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangePurpose {
+    /// `GET /v2/`: which authentication the registry wants.
+    Ping,
+    /// A token request to the realm of a `Bearer` challenge.
+    Token,
+    /// A token refreshed with a refresh token (`POST` to the realm).
+    RefreshToken,
+    /// `HEAD` of a manifest: its digest without a pull counted.
+    ManifestHead,
+    /// `GET` of a manifest.
+    ManifestGet,
+    /// `GET /v2/…/tags/list`, one page.
+    TagPage,
+    /// `GET` of a config blob.
+    Config,
+    /// `GET` of a layer or other blob (maybe a `Range`).
+    Blob,
+    /// The same blob from where the registry redirected (a CDN or object store).
+    Redirect,
+    /// A layer fetched from a foreign `urls` entry instead of the registry.
+    ForeignLayer,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+impl ExchangePurpose {
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExchangePurpose::Ping => "ping",
+            ExchangePurpose::Token => "token",
+            ExchangePurpose::RefreshToken => "token refresh",
+            ExchangePurpose::ManifestHead => "manifest digest",
+            ExchangePurpose::ManifestGet => "manifest",
+            ExchangePurpose::TagPage => "tags page",
+            ExchangePurpose::Config => "config",
+            ExchangePurpose::Blob => "blob",
+            ExchangePurpose::Redirect => "redirected blob",
+            ExchangePurpose::ForeignLayer => "foreign layer",
+            ExchangePurpose::Other => "other",
+        }
+    }
+
+    /// Token exchanges: the part of the conversation people find hardest.
+    pub fn is_token(self) -> bool {
+        matches!(self, ExchangePurpose::Token | ExchangePurpose::RefreshToken)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
