@@ -157,6 +157,21 @@ impl MediaType {
         self.compression().is_some()
     }
 
+    /// Whether a layer of this type can hold a filesystem: a known layer type, or an unknown
+    /// one that says tar (or says nothing, `application/octet-stream`) — media types lie, the
+    /// bytes are sniffed. JSON, text and other payloads (attestations, SBOMs, signatures) not.
+    pub fn may_be_filesystem(&self) -> bool {
+        match self {
+            MediaType::Other(other) => {
+                let other = other.to_ascii_lowercase();
+                other.contains("tar")
+                    || other.contains("rootfs")
+                    || other == "application/octet-stream"
+            }
+            known => known.is_layer(),
+        }
+    }
+
     /// Non-distributable ("foreign") layers are fetched from their descriptor's `urls`.
     pub fn is_foreign_layer(&self) -> bool {
         matches!(
@@ -227,6 +242,32 @@ impl<'de> Deserialize<'de> for MediaType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn which_layers_may_hold_a_filesystem() {
+        for (text, filesystem) in [
+            ("application/vnd.oci.image.layer.v1.tar+gzip", true),
+            ("application/vnd.docker.image.rootfs.diff.tar.gzip", true),
+            ("application/vnd.oci.image.layer.v1.tar+zstd", true),
+            (
+                "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+                true,
+            ),
+            // Unknown, but saying tar or nothing: sniffed, not refused.
+            ("application/x-tar", true),
+            ("application/octet-stream", true),
+            ("application/vnd.in-toto+json", false),
+            ("application/vnd.dev.cosign.simplesigning.v1+json", false),
+            ("text/spdx", false),
+            ("application/vnd.cyclonedx+json", false),
+        ] {
+            assert_eq!(
+                MediaType::parse(text).may_be_filesystem(),
+                filesystem,
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn parses_known_types_with_parameters_and_case() {

@@ -20,7 +20,7 @@ use crate::links::image_href;
 /// A runnable container image: an image config and only tar layers. BuildKit's attestation
 /// manifests (up to 0.31) have an image config too, with in-toto layers: artifacts.
 pub fn is_runnable(manifest: &ImageManifest) -> bool {
-    manifest.is_container_image() && manifest.layers.iter().all(|l| l.media_type.is_layer())
+    manifest.is_runnable()
 }
 
 #[component]

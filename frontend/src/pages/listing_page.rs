@@ -16,7 +16,7 @@ use crate::credentials::Credentials;
 use crate::format::human_size;
 use crate::layer_links::{Download, Source, Subject};
 use crate::links::listing_href;
-use crate::listing_stream::Listing;
+use crate::listing_stream::{Listing, Outcome};
 use crate::pages::set_title;
 
 #[component]
@@ -40,8 +40,16 @@ pub fn ListingPage(subject: Subject) -> impl IntoView {
         <Breadcrumbs subject=subject.clone() path=None />
         <ListingHeader subject=subject.clone() listing />
         <ListingStatus listing repository />
-        <ListingTree subject listing />
+        // A listing that failed before its first entry (choose a platform, not in the image,
+        // sign in) has no tree to show: the error says what to do instead.
+        <Show when=move || !failed_empty(listing)>
+            <ListingTree subject=subject.clone() listing />
+        </Show>
     }
+}
+
+fn failed_empty(listing: Listing) -> bool {
+    matches!(listing.outcome.get(), Some(Outcome::Failed(_))) && listing.entries.get() == 0
 }
 
 /// What is listed: one layer (its digest, type, size, download) or the whole image.
@@ -74,8 +82,11 @@ fn ListingHeader(subject: Subject, listing: Listing) -> impl IntoView {
             _ => ().into_any(),
         }
     };
-    let (reference, platform) = (&subject.reference, subject.platform.as_ref());
-    let download = match &subject.source {
+    let actions = subject.clone();
+    let download = move || {
+        let subject = &actions;
+        let (reference, platform) = (&subject.reference, subject.platform.as_ref());
+        match &subject.source {
         Source::Layer(digest) => view! {
             <DownloadLink download=Download::blob(reference, platform, digest) label="Download layer" button=true />
             <Link href=listing_href(&subject.with_source(Source::Merged)) class="button">"Browse merged filesystem"</Link>
@@ -85,6 +96,7 @@ fn ListingHeader(subject: Subject, listing: Listing) -> impl IntoView {
             <DownloadLink download=Download::export(reference, platform) label="Export image (.tar)" button=true />
         }
         .into_any(),
+        }
     };
     view! {
         <section class="image-header">
@@ -92,7 +104,7 @@ fn ListingHeader(subject: Subject, listing: Listing) -> impl IntoView {
             <h1 class="reference"><span class="mono">{title}</span></h1>
             {facts}
             <nav class="actions" aria-label="Listing actions">
-                {download}
+                <Show when=move || !failed_empty(listing)>{download.clone()}</Show>
                 <AuthControl registry=subject.registry().to_owned() />
             </nav>
         </section>

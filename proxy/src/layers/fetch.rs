@@ -21,6 +21,7 @@ use crate::registry::image::ResolvedImage;
 
 /// The index of `digest` among the image's layers (bottom = 0).
 pub fn layer_index(image: &ResolvedImage, digest: &Digest) -> Result<usize, ProxyError> {
+    require_filesystem(image)?;
     image
         .manifest
         .layers
@@ -34,6 +35,21 @@ pub fn layer_index(image: &ResolvedImage, digest: &Digest) -> Result<usize, Prox
             ),
             suggestions: Vec::new(),
         })
+}
+
+/// Artifacts (attestations, SBOMs, signatures, charts) keep JSON or archives in their layers,
+/// not a filesystem: listing them would only fail on the first bytes, so say what works.
+pub fn require_filesystem(image: &ResolvedImage) -> Result<(), ProxyError> {
+    if image.manifest.is_runnable() {
+        return Ok(());
+    }
+    Err(ProxyError::Unsupported(format!(
+        "{} is an artifact ({}), not a runnable image: its layers are not a filesystem to \
+         list or merge. The image page shows small JSON and text layers inline; /api/blob \
+         downloads any of them",
+        image.digest,
+        image.manifest.artifact_kind()
+    )))
 }
 
 /// What the `Start` line says of a layer. Whether Lading had it cached is not said: that
@@ -123,6 +139,7 @@ pub async fn all_listings(
     image: &ResolvedImage,
     events: Option<&mpsc::Sender<ListingEvent>>,
 ) -> Result<Vec<Arc<Listing>>, ProxyError> {
+    require_filesystem(image)?;
     let layers = &image.manifest.layers;
     check_depth(layers.len())?;
     let cache = &engine.listings;

@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::{ApiQuery, BrowserCredentials};
 use crate::layers::fetch::{
-    all_listings, layer_index, layer_info, open_layer, read_listing, sniff,
+    all_listings, layer_index, layer_info, open_layer, read_listing, require_filesystem, sniff,
 };
 use crate::layers::listing::Listing;
 use crate::layers::locate::View;
@@ -141,6 +141,8 @@ pub async fn list_merged(
     let (session, _, image) = open_image(&state.upstream, credentials, &query, &trace)
         .await
         .map_err(|error| trace.fail(error))?;
+    // Before the stream starts, so an artifact is an error status, not an error line.
+    require_filesystem(&image).map_err(|error| trace.fail(error))?;
     let (events, lines) = ndjson::channel();
     tokio::spawn(async move {
         let last = match merged(&state.engine, &session, &image, &events).await {

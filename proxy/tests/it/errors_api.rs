@@ -162,6 +162,40 @@ async fn schema1_layers_are_unsupported_and_say_what_works() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_attestation_is_an_artifact_whose_layers_are_not_listed() {
+    let registry = Registry::plain();
+    let pushed =
+        fixtures::push_oci_index_with_attestation(&registry.pusher(), "team/multi", "v1").await;
+    let lading = Lading::allowing(&[&registry.host()]);
+    let attestation = &pushed.attestation;
+    let reference = format!(
+        "{}/team/multi@{}",
+        registry.host(),
+        attestation.manifest.digest
+    );
+    let layer = &attestation.layers[0].digest;
+
+    for path in [
+        format!("/api/layer?ref={}&digest={layer}", encode(&reference)),
+        format!("/api/merged?ref={}", encode(&reference)),
+        format!("/api/file?ref={}&path=/&preview=64", encode(&reference)),
+    ] {
+        let answer = lading.get(&path, None).await;
+        let message = answer.assert_kind(422, "unsupported");
+        assert!(message.contains("artifact"), "{path}: {message}");
+        assert!(message.contains("/api/blob"), "{path}: {message}");
+    }
+    // Its layers still download as they are.
+    let blob = lading
+        .get(
+            &format!("/api/blob?ref={}&digest={layer}", encode(&reference)),
+            None,
+        )
+        .await;
+    assert_eq!(blob.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_missing_tag_is_named_with_near_tags() {
     let registry = Registry::plain();
     for tag in ["v1.0", "v1.1", "v2.0", "nightly"] {

@@ -73,6 +73,12 @@ impl ImageManifest {
         self.config.media_type.is_image_config() && self.artifact_type.is_none()
     }
 
+    /// A container image whose layers may all be filesystems: what can be browsed, merged,
+    /// exported and run. BuildKit attestations have an image config but in-toto layers.
+    pub fn is_runnable(&self) -> bool {
+        self.is_container_image() && self.layers.iter().all(|l| l.media_type.may_be_filesystem())
+    }
+
     /// What kind of artifact this is: `artifactType`, else the config media type.
     pub fn artifact_kind(&self) -> String {
         self.artifact_type
