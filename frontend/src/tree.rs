@@ -255,5 +255,4 @@ impl Tree {
 }
 
 #[cfg(test)]
-#[path = "tree_tests.rs"]
 mod tests;

@@ -106,5 +106,4 @@ fn random_run(units: &[Unit], k: usize) -> Option<(usize, usize)> {
 }
 
 #[cfg(test)]
-#[path = "tokens_tests.rs"]
 mod tests;
