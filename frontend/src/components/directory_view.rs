@@ -8,13 +8,14 @@ use leptos::prelude::*;
 use crate::components::auth_control::AuthControl;
 use crate::components::back_to_listing::BackToListing;
 use crate::components::copy_button::CopyButton;
+use crate::components::layer_link::LayerLink;
 use crate::components::link::Link;
 use crate::components::listing_row::owner;
 use crate::components::requests_panel::RequestsPanel;
 use crate::file_format::{format_mtime, mode_string};
 use crate::format::{group_thousands, human_size, shorten_middle};
-use crate::layer_links::{Source, Subject};
-use crate::links::{file_href, listing_href, tree_href};
+use crate::layer_links::Subject;
+use crate::links::{file_href, tree_href};
 
 /// Child names longer than this are shortened in the middle (whole in the tooltip).
 const MAX_NAME_CHARS: usize = 64;
@@ -54,7 +55,6 @@ pub fn DirectoryView(subject: Subject, path: String, preview: FilePreview) -> im
         ),
     };
     let tree = tree_href(&subject, &path);
-    let layer_href = listing_href(&subject.with_source(Source::Layer(layer_digest.clone())));
     let rows = children
         .into_iter()
         .map(|child| view! { <ChildRow subject=subject.clone() child /> })
@@ -75,9 +75,7 @@ pub fn DirectoryView(subject: Subject, path: String, preview: FilePreview) -> im
                 <dd>{format_mtime(entry.mtime)}</dd>
                 <dt>"Layer"</dt>
                 <dd>
-                    <Link href=layer_href class="mono" title=layer_digest.to_string()>
-                        {format!("#{} {}", layer + 1, layer_digest.short())}
-                    </Link>
+                    <LayerLink subject=subject.clone() index=layer digest=layer_digest />
                 </dd>
             </dl>
             <nav class="actions" aria-label="Directory actions">

@@ -18,6 +18,7 @@ pub mod image_header;
 pub mod image_view;
 pub mod index_view;
 pub mod key_value_table;
+pub mod layer_link;
 pub mod layer_table;
 pub mod link;
 pub mod listing_row;

@@ -17,6 +17,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::directory_view::DirectoryView;
 use crate::components::download_link::DownloadLink;
 use crate::components::error_view::ErrorView;
+use crate::components::layer_link::LayerLink;
 use crate::components::link::Link;
 use crate::components::listing_row::owner;
 use crate::components::loading::Loading;
@@ -26,7 +27,7 @@ use crate::credentials::Credentials;
 use crate::file_format::{as_text, format_mtime, hex_dump, mode_string};
 use crate::format::human_size;
 use crate::layer_links::{Download, Source, Subject};
-use crate::links::{file_href, listing_href};
+use crate::links::file_href;
 use crate::pages::set_title;
 
 /// Bytes of a file shown inline; the rest is a download away.
@@ -129,7 +130,6 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
         let file_name = file_name(&entry.path).to_owned();
         view! { <DownloadLink download label="Download" button=true file_name testid="file-download" /> }
     });
-    let layer_href = listing_href(&subject.with_source(Source::Layer(layer_digest.clone())));
     let kind = kind_label(entry.kind, broken.is_some());
     let link = entry.link.clone().map(|target| {
         let label = if entry.kind == EntryKind::Hardlink {
@@ -166,9 +166,7 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
                 {link}
                 <dt>"Layer"</dt>
                 <dd>
-                    <Link href=layer_href class="mono" title=layer_digest.to_string()>
-                        {format!("#{} {}", layer + 1, layer_digest.short())}
-                    </Link>
+                    <LayerLink subject=subject.clone() index=layer digest=layer_digest />
                 </dd>
                 <dt>"Fetched"</dt>
                 <dd class="muted">{fetched}</dd>

@@ -38,13 +38,8 @@ async fn an_index_without_a_platform_asks_to_choose_with_every_entry() {
     let answer = lading
         .get(&format!("/api/merged?ref={}", encode(&reference)), None)
         .await;
-    answer.assert_kind(300, "choose_platform");
-    assert!(
-        answer.json["message"]
-            .as_str()
-            .unwrap()
-            .contains("choose a platform")
-    );
+    let message = answer.assert_kind(300, "choose_platform");
+    assert!(message.contains("choose a platform"), "{message}");
     let candidates = answer.json["candidates"].as_array().unwrap();
     let digests: Vec<&str> = candidates
         .iter()
@@ -74,13 +69,8 @@ async fn an_index_without_a_platform_asks_to_choose_with_every_entry() {
             None,
         )
         .await;
-    answer.assert_kind(300, "choose_platform");
-    assert!(
-        answer.json["message"]
-            .as_str()
-            .unwrap()
-            .contains(stranger.as_str())
-    );
+    let message = answer.assert_kind(300, "choose_platform");
+    assert!(message.contains(stranger.as_str()), "{message}");
     assert_eq!(answer.json["candidates"].as_array().unwrap().len(), 3);
 }
 
@@ -134,13 +124,8 @@ async fn image_platform_answers_the_child_with_its_index() {
             None,
         )
         .await;
-    answer.assert_kind(404, "not_in_image");
-    assert!(
-        answer.json["message"]
-            .as_str()
-            .unwrap()
-            .contains("not an index")
-    );
+    let message = answer.assert_kind(404, "not_in_image");
+    assert!(message.contains("not an index"), "{message}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -259,13 +244,8 @@ async fn a_repository_that_does_not_exist_is_never_a_missing_tag() {
     let answer = lading
         .image(&format!("{}/team/nothing:v1", registry.host()))
         .await;
-    answer.assert_kind(404, "name_unknown");
-    assert!(
-        answer.json["message"]
-            .as_str()
-            .unwrap()
-            .contains("no such repository")
-    );
+    let message = answer.assert_kind(404, "name_unknown");
+    assert!(message.contains("no such repository"), "{message}");
     assert!(answer.json.get("suggestions").is_none());
 }
 
