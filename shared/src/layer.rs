@@ -146,6 +146,10 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// One line of a listing stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -206,9 +210,18 @@ pub struct FilePreview {
     /// For a directory: how many children it has in all.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub children_total: u64,
-    /// For a symlink whose target is not in the image: the path that was not found.
+    /// For a symlink whose target is not in the image (or the layer), or a hard link whose
+    /// target an earlier layer wrote (in a layer view): the path that was not found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dangling: Option<String>,
+    /// The symlinks loop: `entry` is the link asked for, `resolved_from` one turn of the
+    /// loop, `dangling` where it came back.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub symlink_loop: bool,
+    /// A directory no entry names, implied by deeper paths: its mode, owner and time are not
+    /// the layer's, only what runtimes would create.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub implied: bool,
     /// Index of the layer the bytes came from (bottom = 0).
     pub layer: usize,
     pub layer_digest: Digest,

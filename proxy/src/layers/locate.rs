@@ -65,7 +65,8 @@ impl View {
             listings,
             index,
             base: layer,
-            name: format!("layer {layer} ({digest}) of image {}", image.digest),
+            // Counted from 1, as every page counts layers.
+            name: format!("layer #{} ({digest}) of image {}", layer + 1, image.digest),
         })
     }
 
@@ -130,6 +131,8 @@ pub struct Located {
     pub resolved_from: Vec<String>,
     /// For a broken link (target missing, a loop): where the walk found nothing.
     pub dangling: Option<String>,
+    /// The links loop (`resolved_from` is one turn of it).
+    pub looped: bool,
 }
 
 /// Finds `path` in `view`, following symlinks within it.
@@ -137,7 +140,7 @@ pub fn locate(view: &View, path: &str) -> Result<Located, ProxyError> {
     let layers = view.layers();
     let index = &view.index;
     let resolved = resolve_path(path, |p| index.lookup(&layers, p));
-    let (mut followed, dangling) = match resolved {
+    let (mut followed, dangling, looped) = match resolved {
         Resolved::Found { path, followed } => {
             return Ok(found(view, &layers, &path, followed));
         }
@@ -145,12 +148,21 @@ pub fn locate(view: &View, path: &str) -> Result<Located, ProxyError> {
             missing,
             followed,
             broken_link: true,
-        } => (followed, missing),
-        Resolved::Loop { at, followed } => (followed, at),
+        } => (followed, missing, false),
+        Resolved::Loop { at, followed } => {
+            // One turn of the loop says it all; the walk went round it until its limit.
+            let mut seen = std::collections::HashSet::new();
+            let turn = followed.into_iter().take_while(|p| seen.insert(p.clone()));
+            (turn.collect(), at, true)
+        }
         Resolved::Missing { missing, .. } => return Err(not_in_view(view, &layers, &missing)),
     };
-    // A broken link answers as itself: it is there, only what it names is not.
-    let link = followed.pop().unwrap_or_default();
+    // A broken link answers as itself: it is there, only what it names is not. A loop
+    // answers as the link asked for (the first of the turn).
+    let link = match looped {
+        true => followed.first().cloned().unwrap_or_default(),
+        false => followed.pop().unwrap_or_default(),
+    };
     let row = index
         .find(&layers, &link)
         .ok_or_else(|| ProxyError::Internal(format!("the link {link} left the index")))?;
@@ -160,6 +172,7 @@ pub fn locate(view: &View, path: &str) -> Result<Located, ProxyError> {
         layer: row.layer,
         resolved_from: followed,
         dangling: Some(dangling),
+        looped,
     })
 }
 
@@ -177,6 +190,7 @@ fn found(view: &View, layers: &[&[Entry]], path: &str, followed: Vec<String>) ->
         layer,
         resolved_from: followed,
         dangling: None,
+        looped: false,
     }
 }
 
@@ -220,9 +234,10 @@ fn implied_dir(view: &View, path: &str, layer: u32) -> Entry {
 fn not_in_view(view: &View, layers: &[&[Entry]], missing: &str) -> ProxyError {
     let message = match view.index.deleted_by(layers, missing) {
         Some(layer) => format!(
-            "{missing} is not in {}: layer {} deleted or replaced it",
+            // Layers are counted from 1 on every page.
+            "{missing} is not in {}: layer #{} deleted it",
             view.name,
-            view.image_layer(layer)
+            view.image_layer(layer) + 1
         ),
         None => format!("{missing} is not in {}", view.name),
     };
@@ -295,11 +310,17 @@ pub fn data_entry(view: &View, row: MergedRow) -> Result<DataEntry, ProxyError> 
             .enumerate()
             .rev()
             .find_map(|(layer, l)| l.find(target).map(|index| (layer, index)))
-            .ok_or_else(|| {
-                ProxyError::BadUpstream(format!(
+            .ok_or_else(|| match view.index.is_merged() {
+                true => ProxyError::BadUpstream(format!(
                     "hard link {} points at {target}, which no layer holds before it",
                     entry.path
-                ))
+                )),
+                // A layer alone: the target is in a layer below, as runtimes allow.
+                false => ProxyError::Unsupported(format!(
+                    "hard link {} points at {target}, which this layer does not hold: an \
+                     earlier layer wrote it, so its bytes are in the merged filesystem",
+                    entry.path
+                )),
             })?;
         at = DataEntry {
             layer,

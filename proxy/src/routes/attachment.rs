@@ -36,9 +36,12 @@ pub fn blob_name(repository: &str, descriptor: &Descriptor) -> String {
 }
 
 /// An exported image: `app_v1.tar`, or `app_0123456789ab.tar` without a tag.
-pub fn export_name(reference: &Reference, image: &Digest) -> String {
+/// `platform`: the image was chosen from the index the reference names, so the tag alone
+/// would give every platform's export the same name.
+pub fn export_name(reference: &Reference, image: &Digest, platform: bool) -> String {
     let repository = last_component(&reference.repository);
     match &reference.tag {
+        Some(tag) if platform => format!("{repository}_{tag}_{}.tar", short(image)),
         Some(tag) => format!("{repository}_{tag}.tar"),
         None => format!("{repository}_{}.tar", short(image)),
     }
@@ -129,8 +132,16 @@ mod tests {
         assert_eq!(blob("application/octet-stream"), format!("app-{short}"));
 
         let tagged = Reference::parse("r.example/team/app:v1").unwrap();
-        assert_eq!(export_name(&tagged, &digest), "app_v1.tar");
+        assert_eq!(export_name(&tagged, &digest, false), "app_v1.tar");
+        let short = &digest.hex()[..12];
+        assert_eq!(
+            export_name(&tagged, &digest, true),
+            format!("app_v1_{short}.tar")
+        );
         let pinned = Reference::parse(&format!("r.example/team/app@{digest}")).unwrap();
-        assert_eq!(export_name(&pinned, &digest), format!("app_{short}.tar"));
+        assert_eq!(
+            export_name(&pinned, &digest, false),
+            format!("app_{short}.tar")
+        );
     }
 }

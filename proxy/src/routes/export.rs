@@ -48,7 +48,7 @@ pub async fn export_image(
     // stay in memory until a possibly slow client has read past them.
     let held = entries.iter().map(ArchiveEntry::held_bytes).sum();
     let memory = super::json::charge(held).map_err(fail)?;
-    let name = attachment::export_name(&reference, &image.digest);
+    let name = attachment::export_name(&reference, &image.digest, query.platform.is_some());
     let mut headers = HeaderMap::new();
     let tar = HeaderValue::from_static("application/x-tar");
     headers.insert(header::CONTENT_TYPE, tar);

@@ -74,10 +74,17 @@ async fn directories_list_their_children_in_a_layer_in_the_merge_and_at_the_root
 
     // Merged: the upper layer deleted motd and added issue.
     let merged = preview(&lading, &reference, &path_query("/etc")).await;
-    let etc = ["/etc/alias", "/etc/hostname", "/etc/hosts", "/etc/issue"];
+    let etc = [
+        "/etc/alias",
+        "/etc/hard",
+        "/etc/hostname",
+        "/etc/hosts",
+        "/etc/issue",
+    ];
     assert_eq!(child_paths(&merged), etc);
+    assert!(!merged.implied, "/etc has an entry of its own");
     assert_eq!(
-        merged.children[3].layer,
+        merged.children[4].layer,
         Some(1),
         "issue comes from the upper layer"
     );
@@ -98,6 +105,10 @@ async fn directories_list_their_children_in_a_layer_in_the_merge_and_at_the_root
     assert_eq!(usr.entry.kind, EntryKind::Dir);
     assert_eq!(child_paths(&usr), ["/usr/lib"]);
     assert_eq!(usr.children[0].kind, EntryKind::Dir);
+    assert!(
+        usr.implied,
+        "its mode, owner and time are made up, and say so"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -129,13 +140,34 @@ async fn links_are_followed_to_files_and_directories_and_broken_ones_answer_as_t
     assert_eq!(broken.entry.link.as_deref(), Some("/nowhere/file"));
     assert_eq!(broken.dangling.as_deref(), Some("/nowhere/file"));
 
+    // A loop answers as the link asked for, with one turn of it, and says it loops.
     let looping = preview(&lading, &reference, &path_query("/loop1")).await;
-    assert_eq!(looping.entry.kind, EntryKind::Symlink);
-    let stopped_at = looping
-        .dangling
-        .as_deref()
-        .expect("a loop is a broken link");
-    assert!(stopped_at.starts_with("/loop"), "{stopped_at}");
+    assert_eq!(
+        (looping.entry.path.as_str(), looping.entry.kind),
+        ("/loop1", EntryKind::Symlink)
+    );
+    assert!(looping.symlink_loop);
+    assert_eq!(looping.resolved_from, ["/loop1", "/loop2"]);
+    assert_eq!(looping.dangling.as_deref(), Some("/loop1"));
+    assert!(!broken.symlink_loop);
+
+    // A hard link to what a lower layer wrote: its bytes in the merged filesystem; in its
+    // layer alone, the link itself with the target not there (not a registry fault).
+    let hard = preview(&lading, &reference, &path_query("/etc/hard")).await;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(&hard.content_base64)
+        .unwrap();
+    assert_eq!(bytes, fixtures::PATHS_HOSTNAME.as_bytes());
+    let top = encode(&image.layers[1].digest);
+    let alone = preview(
+        &lading,
+        &reference,
+        &format!("{}&digest={top}", path_query("/etc/hard")),
+    )
+    .await;
+    assert_eq!(alone.entry.kind, EntryKind::Hardlink);
+    assert_eq!(alone.dangling.as_deref(), Some("/etc/hostname"));
+    assert!(alone.content_base64.is_empty());
 
     let device = preview(&lading, &reference, &path_query("/dev/null")).await;
     assert_eq!(device.entry.kind, EntryKind::CharDevice);
@@ -153,7 +185,7 @@ async fn deleted_and_missing_paths_are_not_in_the_image_with_near_paths() {
     assert_eq!((status, deleted.kind), (404, ErrorKind::NotInImage));
     assert!(deleted.message.contains("/etc/motd"), "{}", deleted.message);
     assert!(
-        deleted.message.contains("layer 1 deleted"),
+        deleted.message.contains("layer #2 deleted"),
         "{}",
         deleted.message
     );
@@ -179,7 +211,11 @@ async fn deleted_and_missing_paths_are_not_in_the_image_with_near_paths() {
     let query = format!("{}&digest={base}", path_query("/etc/issue"));
     let (status, in_layer) = refused(&lading, &reference, &query).await;
     assert_eq!((status, in_layer.kind), (404, ErrorKind::NotInImage));
-    assert!(in_layer.message.contains("layer 0"), "{}", in_layer.message);
+    assert!(
+        in_layer.message.contains("layer #1"),
+        "{}",
+        in_layer.message
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -122,8 +122,8 @@ fn paths_resolve_to_entries_directories_or_broken_links() {
 fn missing_and_deleted_paths_are_not_in_the_image_with_near_paths() {
     let view = image();
     let cases: [(&str, &str, &[&str]); 5] = [
-        ("/etc/motd", "layer 1 deleted or replaced it", &[]),
-        ("/opt/keep/x", "layer 1 deleted or replaced it", &[]),
+        ("/etc/motd", "layer #2 deleted it", &[]),
+        ("/opt/keep/x", "layer #2 deleted it", &[]),
         (
             "/etc/hostnme",
             "/etc/hostnme is not in image sha256:test",

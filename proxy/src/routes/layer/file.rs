@@ -102,6 +102,8 @@ impl File<'_> {
             children: Vec::new(),
             children_total: 0,
             dangling: located.dangling.clone(),
+            symlink_loop: located.looped,
+            implied: located.row.is_none() && located.entry.kind == EntryKind::Dir,
             layer: self.view.image_layer(located.layer),
             layer_digest: descriptor.digest.clone(),
             resolved_from: located.resolved_from.clone(),
@@ -115,13 +117,22 @@ impl File<'_> {
             answer.children = shown;
             answer.children_total = total;
         } else if self.has_bytes() {
-            let opened = self.open(Some(preview)).await?;
-            let (bytes, fetched) = opened.body.collect().await?;
-            answer.layer = opened.layer;
-            answer.layer_digest = opened.digest;
-            answer.truncated = (bytes.len() as u64) < opened.size;
-            answer.content_base64 = base64_encode(&bytes);
-            answer.fetched_bytes = fetched;
+            match self.open(Some(preview)).await {
+                Ok(opened) => {
+                    let (bytes, fetched) = opened.body.collect().await?;
+                    answer.layer = opened.layer;
+                    answer.layer_digest = opened.digest;
+                    answer.truncated = (bytes.len() as u64) < opened.size;
+                    answer.content_base64 = base64_encode(&bytes);
+                    answer.fetched_bytes = fetched;
+                }
+                // A hard link into a lower layer, seen in its layer alone: there, but its
+                // bytes are not in this layer; the page offers the merged filesystem.
+                Err(ProxyError::Unsupported(_)) if answer.entry.kind == EntryKind::Hardlink => {
+                    answer.dangling = answer.entry.link.clone();
+                }
+                Err(error) => return Err(error),
+            }
         }
         answer.trace = trace.exchanges();
         Ok(Json(answer).into_response())

@@ -106,5 +106,24 @@ async fn directories_symlinks_broken_symlinks_and_missing_paths_have_pages() {
         !body.contains("malformed"),
         "no 'malformed' anywhere: {body}"
     );
+
+    // A link cut short (a layer digest missing its end) names what is broken and leads to
+    // the image, which is fine.
+    let short = &digest.to_string()[..20];
+    browser
+        .goto(&stand.url(&format!("?image={image}&layer={short}")))
+        .await;
+    let error = browser
+        .wait_for_text("[data-kind=broken_link]", "layer", TIMEOUT)
+        .await;
+    assert!(!error.contains("reference"), "{error}");
+    browser.click("[data-kind=broken_link] a").await;
+    browser
+        .wait_for_text(
+            "[data-testid=layer-table]",
+            &digest.to_string()[7..19],
+            TIMEOUT,
+        )
+        .await;
     browser.close().await;
 }
