@@ -30,9 +30,22 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(value)) => Ok(ApiQuery(value)),
-            Err(rejection) => Err(ProxyError::BadRequest(rejection.body_text()).into()),
+            Err(rejection) => Err(ProxyError::BadRequest(query_problem(
+                parts.uri.path(),
+                &rejection.body_text(),
+            ))
+            .into()),
         }
     }
+}
+
+/// serde's words for what is wrong ("missing field `ref`"), without axum's preamble, saying
+/// which endpoint's query it is (the README lists each one's parameters).
+fn query_problem(path: &str, text: &str) -> String {
+    let detail = text
+        .strip_prefix("Failed to deserialize query string: ")
+        .unwrap_or(text);
+    format!("the query of {path} is not right: {detail} (see the README's API table)")
 }
 
 /// The browser's credentials for the registry this call targets, if it sent any.
@@ -156,6 +169,16 @@ mod tests {
             serde_json::from_value(serde_json::json!({"ref": "r", (CREDENTIALS_FIELD): "c"}))
                 .unwrap();
         assert_eq!(form.credentials.as_deref(), Some("c"));
+    }
+
+    #[test]
+    fn a_query_problem_names_the_endpoint_and_what_is_missing() {
+        let text = "Failed to deserialize query string: missing field `ref`";
+        let message = query_problem("/api/image", text);
+        assert_eq!(
+            message,
+            "the query of /api/image is not right: missing field `ref` (see the README's API table)"
+        );
     }
 
     #[tokio::test]
