@@ -97,6 +97,17 @@ pub fn file_href(subject: &Subject, path: &str) -> String {
 
 /// The listing of `subject` with the tree opened down to `directory` (and it open).
 pub fn tree_href(subject: &Subject, directory: &str) -> String {
+    view_href(&tree_query(subject, directory))
+}
+
+/// [`tree_href`] with what whiteouts hid shown (`hidden=1`): where a deleted path still is.
+pub fn hidden_tree_href(subject: &Subject, directory: &str) -> String {
+    let mut query = tree_query(subject, directory);
+    query.listing.show_hidden = true;
+    view_href(&query)
+}
+
+fn tree_query(subject: &Subject, directory: &str) -> ViewQuery {
     let mut open = Vec::new();
     let mut at = directory;
     while at != "/" && !at.is_empty() {
@@ -109,7 +120,7 @@ pub fn tree_href(subject: &Subject, directory: &str) -> String {
         open,
         ..ListingState::default()
     };
-    view_href(&query)
+    query
 }
 
 #[cfg(test)]
@@ -148,6 +159,10 @@ mod tests {
         assert_eq!(
             tree_href(&subject(Source::Merged), "/usr/share"),
             "/?image=localhost:5000/team/api:v1&fs=merged&open=/usr&open=/usr/share"
+        );
+        assert_eq!(
+            hidden_tree_href(&subject(Source::Merged), "/etc"),
+            "/?image=localhost:5000/team/api:v1&fs=merged&hidden=1&open=/etc"
         );
         let alpine = Reference::parse("alpine:3.9").expect("reference");
         assert_eq!(image_href(&alpine), "/?image=docker.io/library/alpine:3.9");

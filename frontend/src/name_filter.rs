@@ -1,7 +1,8 @@
 //! The filter box of a listing, one rule for a layer and the merged filesystem: the pattern
 //! is matched against the entry's name, or against its full path once it holds a `/`. It is
 //! a case-insensitive substring, or, once it holds `*` or `?`, a glob over the whole name
-//! (or path) — `*.so` must not match `libc.so.6`.
+//! (or path) — `*.so` must not match `libc.so.6`. A path glob that does not start at the
+//! root (`links/*`) matches at any depth: `/links/a` and `/x/links/a`.
 
 use lading_shared::glob::{glob_match, is_glob};
 use lading_shared::layer::file_name;
@@ -20,10 +21,13 @@ impl NameFilter {
         if input.is_empty() {
             NameFilter::Everything
         } else if is_glob(input) {
-            NameFilter::Glob {
-                pattern: input.to_owned(),
-                by_path,
-            }
+            // `*` crosses `/`, so `*/links/*` is `links/*` under any folder, or the root.
+            let anchored = !by_path || input.starts_with(['/', '*']);
+            let pattern = match anchored {
+                true => input.to_owned(),
+                false => format!("*/{input}"),
+            };
+            NameFilter::Glob { pattern, by_path }
         } else {
             NameFilter::Substring {
                 needle: input.to_lowercase(),
@@ -69,6 +73,14 @@ mod tests {
             ("/etc/*.conf", "/etc/nginx/nginx.conf", true),
             ("/usr/*/python3", "/usr/bin/python3", true),
             ("/bin/", "/usr/sbin/x", false),
+            // A path glob not from the root: at any depth, its first part a whole name.
+            ("links/*", "/links/a", true),
+            ("links/*", "/x/links/a", true),
+            ("links/*", "/symlinks/a", false),
+            ("links/*", "/links", false),
+            ("usr/*/python3", "/usr/bin/python3", true),
+            ("usr/*/python3", "/opt/usr/bin/python3", true),
+            ("/links/*", "/x/links/a", false),
         ];
         for (filter, path, expected) in cases {
             assert_eq!(

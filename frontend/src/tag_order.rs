@@ -7,10 +7,18 @@
 
 use std::cmp::Reverse;
 
+use lading_shared::glob::{glob_match, is_glob};
+
 /// Words that mark a pre-release when they follow `-` or `.` ("1.0.0-rc1", "2.0.beta").
 const PRERELEASE_WORDS: [&str; 8] = [
     "alpha", "beta", "rc", "pre", "preview", "dev", "snapshot", "nightly",
 ];
+
+/// Suffixes cosign puts after `sha256-<hex>`: signature, attestation, SBOM.
+const SIGNATURE_SUFFIXES: [&str; 3] = [".sig", ".att", ".sbom"];
+
+/// Hex digits in a sha256 digest.
+const SHA256_HEX: usize = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagOrder {
@@ -110,15 +118,29 @@ fn version_key(tag: &str) -> Vec<Token> {
     tokens
 }
 
-/// `tags` in the chosen order (a new vector; the input stays as received).
+/// A tag named after a digest (`sha256-<64 hex>`, optionally `.sig`/`.att`/`.sbom`): what
+/// cosign and friends push next to an image. Signatures, not versions.
+fn is_digest_tag(tag: &str) -> bool {
+    let Some(rest) = tag.strip_prefix("sha256-") else {
+        return false;
+    };
+    let hex = SIGNATURE_SUFFIXES
+        .iter()
+        .find_map(|suffix| rest.strip_suffix(suffix))
+        .unwrap_or(rest);
+    hex.len() == SHA256_HEX && hex.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `tags` in the chosen order (a new vector; the input stays as received). In both version
+/// orders, digest-shaped tags come after every other.
 pub fn sort_tags(tags: &[String], order: TagOrder) -> Vec<String> {
     let mut sorted = tags.to_vec();
     match order {
         TagOrder::VersionAscending => {
-            sorted.sort_by_cached_key(|t| (version_key(t), t.clone()));
+            sorted.sort_by_cached_key(|t| (is_digest_tag(t), version_key(t), t.clone()));
         }
         TagOrder::VersionDescending => {
-            sorted.sort_by_cached_key(|t| Reverse((version_key(t), t.clone())));
+            sorted.sort_by_cached_key(|t| (is_digest_tag(t), Reverse((version_key(t), t.clone()))));
         }
         TagOrder::Alphabetical => sorted.sort(),
         TagOrder::AsReceived => {}
@@ -126,9 +148,18 @@ pub fn sort_tags(tags: &[String], order: TagOrder) -> Vec<String> {
     sorted
 }
 
-/// Tags containing `needle`, ignoring ASCII case; all of them when `needle` is blank.
+/// Tags containing `needle`, ignoring ASCII case; all of them when `needle` is blank. With
+/// `*` or `?`, a glob over the whole tag: the listing filter's rule.
 pub fn filter_tags(tags: &[String], needle: &str) -> Vec<String> {
-    let needle = needle.trim().to_ascii_lowercase();
+    let needle = needle.trim();
+    if is_glob(needle) {
+        return tags
+            .iter()
+            .filter(|t| glob_match(needle, t))
+            .cloned()
+            .collect();
+    }
+    let needle = needle.to_ascii_lowercase();
     if needle.is_empty() {
         return tags.to_vec();
     }
@@ -225,5 +256,58 @@ mod tests {
         assert_eq!(filter_tags(&tags, "alp"), owned(&["3.9-Alpine"]));
         assert_eq!(filter_tags(&tags, "  "), tags);
         assert!(filter_tags(&tags, "zzz").is_empty());
+    }
+
+    #[test]
+    fn wildcards_glob_the_whole_tag() {
+        let tags = owned(&["3.9-alpine", "3.9", "3.19", "edge", "alpine"]);
+        assert_eq!(filter_tags(&tags, "3.?"), owned(&["3.9"]));
+        assert_eq!(
+            filter_tags(&tags, "*alpine"),
+            owned(&["3.9-alpine", "alpine"])
+        );
+        assert_eq!(
+            filter_tags(&tags, " 3.* "),
+            owned(&["3.9-alpine", "3.9", "3.19"])
+        );
+        assert!(
+            filter_tags(&tags, "lp*e").is_empty(),
+            "whole tag, not a substring"
+        );
+    }
+
+    #[test]
+    fn digest_tags_sort_after_versions_both_ways() {
+        let hex = "0123456789abcdef".repeat(4);
+        let sig = format!("sha256-{hex}.sig");
+        let att = format!("sha256-{hex}.att");
+        let bare = format!("sha256-{hex}");
+        let short = "sha256-abc".to_owned();
+        let tags = vec![
+            sig.clone(),
+            "1.0".to_owned(),
+            bare.clone(),
+            "latest".to_owned(),
+            short.clone(),
+            att.clone(),
+            "2.0".to_owned(),
+        ];
+        let cases = [
+            (
+                TagOrder::VersionAscending,
+                vec!["1.0", "2.0", "latest", &short, &bare, &att, &sig],
+            ),
+            (
+                TagOrder::VersionDescending,
+                vec![&short, "latest", "2.0", "1.0", &sig, &att, &bare],
+            ),
+        ];
+        for (order, want) in cases {
+            assert_eq!(sort_tags(&tags, order), owned(&want), "{order:?}");
+        }
+        let not_digests = [format!("sha256-{hex}.txt"), format!("sha512-{hex}"), short];
+        for tag in not_digests {
+            assert!(!is_digest_tag(&tag), "{tag}");
+        }
     }
 }

@@ -26,6 +26,8 @@ pub fn DirectoryView(subject: Subject, path: String, preview: FilePreview) -> im
         entry,
         mut children,
         children_total,
+        implied,
+        resolved_from,
         layer,
         layer_digest,
         trace,
@@ -55,6 +57,33 @@ pub fn DirectoryView(subject: Subject, path: String, preview: FilePreview) -> im
         ),
     };
     let tree = tree_href(&subject, &path);
+    let chain = (!resolved_from.is_empty()).then(|| {
+        let mut steps = resolved_from;
+        steps.push(entry.path.clone());
+        view! {
+            <p class="symlink-chain" data-testid="symlink-chain">
+                "Followed symlinks: " <code>{steps.join(" → ")}</code>
+            </p>
+        }
+    });
+    // An implied directory's mode, owner and time are made up: say so, not the made-up values.
+    let facts = if implied {
+        view! {
+            <dt>"Entry"</dt>
+            <dd class="muted" data-testid="implied-dir">"implied by deeper paths (no entry of its own)"</dd>
+        }
+        .into_any()
+    } else {
+        view! {
+            <dt>"Mode"</dt>
+            <dd><code>{mode_string(entry.kind, entry.mode)}</code></dd>
+            <dt>"Owner"</dt>
+            <dd>{owner(&entry)}</dd>
+            <dt>"Modified"</dt>
+            <dd>{format_mtime(entry.mtime)}</dd>
+        }
+        .into_any()
+    };
     let rows = children
         .into_iter()
         .map(|child| view! { <ChildRow subject=subject.clone() child /> })
@@ -66,13 +95,9 @@ pub fn DirectoryView(subject: Subject, path: String, preview: FilePreview) -> im
                 <span class="mono">{path.clone()}</span>
                 <CopyButton text=path.clone() what="path" />
             </h1>
+            {chain}
             <dl class="facts">
-                <dt>"Mode"</dt>
-                <dd><code>{mode_string(entry.kind, entry.mode)}</code></dd>
-                <dt>"Owner"</dt>
-                <dd>{owner(&entry)}</dd>
-                <dt>"Modified"</dt>
-                <dd>{format_mtime(entry.mtime)}</dd>
+                {facts}
                 <dt>"Layer"</dt>
                 <dd>
                     <LayerLink subject=subject.clone() index=layer digest=layer_digest />

@@ -24,13 +24,16 @@ pub fn HistoryTable(
     #[prop(optional)]
     image: Option<Subject>,
 ) -> impl IntoView {
-    let steps = rows.len();
     let empty = rows.iter().filter(|r| r.empty_layer).count();
-    let caption = format!(
-        "{steps} step{}, {} wrote a layer",
-        if steps == 1 { "" } else { "s" },
-        steps - empty
-    );
+    let Some(caption) = caption(rows.len(), rows.len() - empty) else {
+        return view! {
+            <section class="card">
+                <h2>"History"</h2>
+                <p class="muted small" data-testid="no-history">"No build history in the config."</p>
+            </section>
+        }
+        .into_any();
+    };
     let body = rows
         .into_iter()
         .enumerate()
@@ -64,6 +67,15 @@ pub fn HistoryTable(
             </div>
         </section>
     }
+    .into_any()
+}
+
+/// "3 steps, 2 wrote a layer"; nothing to say of no steps (a config without history).
+fn caption(steps: usize, wrote: usize) -> Option<String> {
+    (steps > 0).then(|| {
+        let plural = if steps == 1 { "" } else { "s" };
+        format!("{steps} step{plural}, {wrote} wrote a layer")
+    })
 }
 
 #[component]
@@ -116,5 +128,17 @@ fn layer_label(digest: Digest, href: Option<String>) -> AnyView {
     match href {
         Some(href) => view! { <DigestLabel digest href /> }.into_any(),
         None => view! { <DigestLabel digest /> }.into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::caption;
+
+    #[test]
+    fn captions_count_steps() {
+        assert_eq!(caption(0, 0), None);
+        assert_eq!(caption(1, 1).as_deref(), Some("1 step, 1 wrote a layer"));
+        assert_eq!(caption(3, 2).as_deref(), Some("3 steps, 2 wrote a layer"));
     }
 }

@@ -21,6 +21,7 @@ pub mod key_value_table;
 pub mod layer_link;
 pub mod layer_table;
 pub mod link;
+pub mod link_notice;
 pub mod listing_row;
 pub mod listing_status;
 pub mod listing_toolbar;

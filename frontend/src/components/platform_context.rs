@@ -22,13 +22,17 @@ pub fn platform_href(index: &Reference, child: &Digest) -> String {
     })
 }
 
-/// The view the page is on (image, listing or file), for the platform `child` of its index.
+/// The view the page is on (image, listing or file), for the platform `child` of its index:
+/// the same filesystem, path, filter and open folders. The raw-document choice is dropped:
+/// another platform's documents are other documents.
 pub fn same_view_for_platform(current: &ViewQuery, child: &Digest) -> String {
     view_href(&ViewQuery {
         image: current.image.clone(),
         layer: current.layer.clone(),
         fs: current.fs.clone(),
         path: current.path.clone(),
+        filter: current.filter.clone(),
+        listing: current.listing.clone(),
         platform: Some(child.to_string()),
         ..ViewQuery::default()
     })
@@ -87,5 +91,29 @@ pub fn PlatformContext(index: IndexContext, current: Digest) -> impl IntoView {
             </span>
             {switcher}
         </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_platform_keeps_the_view() {
+        let child = Digest::parse(&format!("sha256:{}", "c".repeat(64))).expect("digest");
+        let current = ViewQuery::from_pairs([
+            ("image", "alpine:3.20"),
+            ("fs", "merged"),
+            ("path", "/etc/os-release"),
+            ("q", "*.conf"),
+            ("open", "/etc"),
+            ("raw", "config"),
+        ]);
+        let href = same_view_for_platform(&current, &child);
+        let want = format!(
+            "/?image=alpine:3.20&platform=sha256:{}&fs=merged&path=/etc/os-release&q=%2A.conf&open=/etc",
+            "c".repeat(64)
+        );
+        assert_eq!(href, want);
     }
 }

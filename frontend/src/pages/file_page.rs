@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use lading_shared::api::ErrorKind;
-use lading_shared::layer::{EntryKind, FilePreview, file_name, parent};
+use lading_shared::layer::{EntryKind, FilePreview, file_name};
 use leptos::prelude::*;
 
 use crate::api::fetch_file_preview;
@@ -19,6 +19,7 @@ use crate::components::download_link::DownloadLink;
 use crate::components::error_view::ErrorView;
 use crate::components::layer_link::LayerLink;
 use crate::components::link::Link;
+use crate::components::link_notice::{LinkNotice, WhiteoutNotice};
 use crate::components::listing_row::owner;
 use crate::components::loading::Loading;
 use crate::components::missing_path::MissingPath;
@@ -91,7 +92,9 @@ fn kind_label(kind: EntryKind, dangling: bool) -> &'static str {
         EntryKind::BlockDevice => "Block device",
         EntryKind::Fifo => "Named pipe (FIFO)",
         EntryKind::File => "File",
-        EntryKind::Whiteout | EntryKind::OpaqueWhiteout | EntryKind::Other => "Entry",
+        EntryKind::Whiteout => "Whiteout",
+        EntryKind::OpaqueWhiteout => "Opaque whiteout",
+        EntryKind::Other => "Entry",
     }
 }
 
@@ -100,6 +103,7 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
     let FilePreview {
         entry,
         dangling,
+        symlink_loop,
         layer,
         layer_digest,
         resolved_from,
@@ -109,7 +113,7 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
         trace,
         ..
     } = preview;
-    let chain = (!resolved_from.is_empty()).then(|| {
+    let chain = (!resolved_from.is_empty() && !symlink_loop).then(|| {
         let mut steps = resolved_from.clone();
         steps.push(entry.path.clone());
         view! {
@@ -118,19 +122,29 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
             </p>
         }
     });
-    let broken = dangling.map(|missing| view! { <BrokenLink subject=subject.clone() entry_path=entry.path.clone() target=entry.link.clone().unwrap_or_default() missing /> });
+    let broken = dangling.clone().map(|missing| {
+        let (subject, path, entry) = (subject.clone(), path.clone(), entry.clone());
+        view! { <LinkNotice subject path entry missing looped=symlink_loop resolved_from=resolved_from.clone() /> }
+    });
+    let whiteout = matches!(entry.kind, EntryKind::Whiteout | EntryKind::OpaqueWhiteout);
+    let whiteout_notice =
+        whiteout.then(|| view! { <WhiteoutNotice subject=subject.clone() entry=entry.clone() /> });
     let fetched = if fetched_bytes == 0 {
         "nothing".to_owned()
     } else {
         format!("{} of compressed layer", human_size(fetched_bytes))
     };
-    let regular = matches!(entry.kind, EntryKind::File | EntryKind::Hardlink);
+    // A hard link whose target is in an earlier layer has no bytes here to download.
+    let regular = matches!(entry.kind, EntryKind::File | EntryKind::Hardlink) && dangling.is_none();
     let download = regular.then(|| {
         let download = Download::file(&subject, &path);
         let file_name = file_name(&entry.path).to_owned();
         view! { <DownloadLink download label="Download" button=true file_name testid="file-download" /> }
     });
-    let kind = kind_label(entry.kind, broken.is_some());
+    let kind = match symlink_loop {
+        true => "Symlink loop",
+        false => kind_label(entry.kind, broken.is_some()),
+    };
     let link = entry.link.clone().map(|target| {
         let label = if entry.kind == EntryKind::Hardlink {
             "Same file as"
@@ -138,8 +152,12 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
             "Link target"
         };
         let target_view = if entry.kind == EntryKind::Hardlink {
-            view! { <Link href=file_href(&subject, &target) class="mono">{target}</Link> }
-                .into_any()
+            // A target an earlier layer wrote is not in this layer: the merged view has it.
+            let at = match dangling.is_some() {
+                true => subject.with_source(Source::Merged),
+                false => subject.clone(),
+            };
+            view! { <Link href=file_href(&at, &target) class="mono">{target}</Link> }.into_any()
         } else {
             view! { <code>{format!("→ {target}")}</code> }.into_any()
         };
@@ -154,6 +172,7 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
             </h1>
             {chain}
             {broken}
+            {whiteout_notice}
             <dl class="facts">
                 <dt>"Size"</dt>
                 <dd title=format!("{} bytes", entry.size)>{human_size(entry.size)}</dd>
@@ -178,34 +197,11 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
             </nav>
         </section>
         <RequestsPanel trace />
-        <section class="card">
-            <FileContent kind=entry.kind size=entry.size content_base64 truncated />
-        </section>
-    }
-}
-
-/// A symlink whose target is not in the image: where it points and what is missing.
-#[component]
-fn BrokenLink(
-    subject: Subject,
-    entry_path: String,
-    target: String,
-    missing: String,
-) -> impl IntoView {
-    let folder = parent(&missing).to_owned();
-    view! {
-        <div class="notice" role="status" data-testid="broken-symlink">
-            <p>
-                <code>{entry_path}</code> " points to " <code>{target}</code> ", that is "
-                <code>{missing.clone()}</code> ", which is not in "
-                {match &subject.source {
-                    Source::Layer(_) => "this layer",
-                    Source::Merged => "this image",
-                }}
-                "."
-            </p>
-            <p><Link href=file_href(&subject, &folder)>{format!("Open {folder}")}</Link></p>
-        </div>
+        {(!whiteout).then(|| view! {
+            <section class="card">
+                <FileContent kind=entry.kind size=entry.size content_base64 truncated />
+            </section>
+        })}
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/?image=REFERENCE[&platform=DIGEST]`: one manifest of any kind, fetched through the
 //! proxy (with `platform`: one child of the index REFERENCE names, in its context).
 
-use lading_shared::api::{ErrorKind, ImageQuery, ImageResponse};
+use lading_shared::api::{ApiError, ErrorKind, ImageQuery, ImageResponse};
 use lading_shared::reference::pasted;
 use lading_shared::{Digest, Manifest, Reference};
 use leptos::prelude::*;
@@ -13,6 +13,7 @@ use crate::components::error_view::{ErrorContext, ErrorView};
 use crate::components::image_header::{HeaderFacts, ImageHeader};
 use crate::components::image_view::{ImageView, is_runnable};
 use crate::components::index_view::IndexView;
+use crate::components::link::Link;
 use crate::components::loading::Loading;
 use crate::components::platform_context::platform_href;
 use crate::components::raw_json::{RawDocument, RawJson};
@@ -20,9 +21,18 @@ use crate::components::reference_form::take_paste_notes;
 use crate::components::requests_panel::RequestsPanel;
 use crate::components::schema1_view::Schema1View;
 use crate::credentials::Credentials;
-use crate::links::image_href;
+use crate::links::{image_href, image_input_href};
 use crate::pages::set_title;
 use crate::view_query::PLATFORM as PLATFORM_PARAM;
+
+/// Why the image page shows no image.
+#[derive(Clone)]
+enum Failure {
+    /// From the proxy, or a reference that does not parse.
+    Api(ApiError),
+    /// `platform=` is not a digest (people type `linux/arm64`): the index is the way on.
+    Platform { typed: String, reason: String },
+}
 
 #[component]
 pub fn ImagePage() -> impl IntoView {
@@ -47,19 +57,20 @@ pub fn ImagePage() -> impl IntoView {
         async move {
             let chosen = platform.as_deref().map(Digest::parse).transpose();
             let result = match (&parsed, chosen) {
-                (Err(e), _) => Err(local_error(ErrorKind::InvalidReference, e.to_string())),
-                (Ok(_), Err(e)) => Err(local_error(
+                (Err(e), _) => Err(Failure::Api(local_error(
                     ErrorKind::InvalidReference,
-                    format!(
-                        "The {PLATFORM_PARAM} in this link is not a digest ({e}); open the index without it."
-                    ),
-                )),
+                    e.to_string(),
+                ))),
+                (Ok(_), Err(e)) => Err(Failure::Platform {
+                    typed: platform.unwrap_or_default(),
+                    reason: e.to_string(),
+                }),
                 (Ok(_), Ok(platform)) => {
                     let query = ImageQuery {
                         reference: reference.clone(),
                         platform,
                     };
-                    fetch_image(&query, header).await
+                    fetch_image(&query, header).await.map_err(Failure::Api)
                 }
             };
             (input, reference, notes, parsed.ok(), result)
@@ -74,7 +85,10 @@ pub fn ImagePage() -> impl IntoView {
                 set_title(Some(input.as_str()));
                 match result {
                     Ok(image) => view! { <ImageBody input=read pasted=notes image /> }.into_any(),
-                    Err(error) => view! {
+                    Err(Failure::Platform { typed, reason }) => {
+                        view! { <BadPlatform reference=read typed reason /> }.into_any()
+                    }
+                    Err(Failure::Api(error)) => view! {
                         <ErrorContext what="Image" input=input.clone() />
                         <ErrorView
                             error
@@ -86,6 +100,24 @@ pub fn ImagePage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// A `platform=` that is not a digest: what it must be, and the index without it.
+#[component]
+fn BadPlatform(reference: String, typed: String, reason: String) -> impl IntoView {
+    let href = image_input_href(&reference);
+    view! {
+        <ErrorContext what="Platform" input=typed />
+        <section class="error-view" data-testid="error-view" data-kind="bad_platform" role="alert">
+            <h2>"This link's platform is not a digest"</h2>
+            <p>
+                <code>{PLATFORM_PARAM}</code> " must be a digest (" <code>"sha256:…"</code>
+                "); open the index to pick a platform."
+            </p>
+            <p class="muted small">{reason}</p>
+            <p><Link href testid="open-index">{format!("Open {reference}")}</Link></p>
+        </section>
     }
 }
 

@@ -75,7 +75,7 @@ fn ListingHeader(subject: Subject, listing: Listing) -> impl IntoView {
             }
             (true, layers) if !layers.is_empty() => view! {
                 <p class="muted">
-                    {format!("{} layers applied in order, bottom first: later layers replace and delete what earlier ones wrote.", layers.len())}
+                    {applied_caption(layers.len())}
                 </p>
             }
             .into_any(),
@@ -109,4 +109,15 @@ fn ListingHeader(subject: Subject, listing: Listing) -> impl IntoView {
             </nav>
         </section>
     }
+}
+
+/// What the merged view is, for its header.
+fn applied_caption(layers: usize) -> String {
+    let count = match layers {
+        1 => "1 layer".to_owned(),
+        n => format!("{n} layers"),
+    };
+    format!(
+        "{count} applied in order, bottom first: later layers replace and delete what earlier ones wrote."
+    )
 }
