@@ -21,8 +21,7 @@ use crate::registry::image::ResolvedImage;
 
 /// The index of `digest` among the image's layers (bottom = 0).
 pub fn layer_index(image: &ResolvedImage, digest: &Digest) -> Result<usize, ProxyError> {
-    require_filesystem(image)?;
-    image
+    let index = image
         .manifest
         .layers
         .iter()
@@ -34,22 +33,31 @@ pub fn layer_index(image: &ResolvedImage, digest: &Digest) -> Result<usize, Prox
                 image.manifest.layers.len()
             ),
             suggestions: Vec::new(),
-        })
+        })?;
+    // One layer is judged alone: a JSON layer beside real ones must not hide them.
+    let layer = &image.manifest.layers[index];
+    if !image.manifest.is_container_image() || !layer.media_type.may_be_filesystem() {
+        return Err(not_a_filesystem(image, &layer.media_type.to_string()));
+    }
+    Ok(index)
 }
 
 /// Artifacts (attestations, SBOMs, signatures, charts) keep JSON or archives in their layers,
 /// not a filesystem: listing them would only fail on the first bytes, so say what works.
 pub fn require_filesystem(image: &ResolvedImage) -> Result<(), ProxyError> {
-    if image.manifest.is_runnable() {
-        return Ok(());
+    match image.manifest.is_runnable() {
+        true => Ok(()),
+        false => Err(not_a_filesystem(image, &image.manifest.artifact_kind())),
     }
-    Err(ProxyError::Unsupported(format!(
-        "{} is an artifact ({}), not a runnable image: its layers are not a filesystem to \
+}
+
+fn not_a_filesystem(image: &ResolvedImage, kind: &str) -> ProxyError {
+    ProxyError::Unsupported(format!(
+        "{} is an artifact ({kind}), not a runnable image: its layers are not a filesystem to \
          list or merge. The image page shows small JSON and text layers inline; /api/blob \
          downloads any of them",
-        image.digest,
-        image.manifest.artifact_kind()
-    )))
+        image.digest
+    ))
 }
 
 /// What the `Start` line says of a layer. Whether Lading had it cached is not said: that
