@@ -76,28 +76,8 @@ fn RootView() -> impl IntoView {
             let image = query
                 .with_untracked(|q| q.image.clone())
                 .unwrap_or_default();
-            view! { <BrokenLink what input message image /> }.into_any()
+            view! { <crate::components::broken_link::BrokenLink what input message image /> }
+                .into_any()
         }
-    }
-}
-
-/// A link whose layer, platform or filesystem part is broken (cut short when pasted, edited
-/// by hand): the image itself may be fine, so the way on is its page.
-#[component]
-fn BrokenLink(what: &'static str, input: String, message: String, image: String) -> impl IntoView {
-    let href = crate::links::image_input_href(&image);
-    let hint = match what {
-        "Filesystem" => "The merged filesystem is `fs=merged`.",
-        _ => "Digests are `sha256:` and 64 hex digits; a link cut short loses some of them.",
-    };
-    view! {
-        <ErrorContext what input />
-        <section class="error-view" data-testid="error-view" data-kind="broken_link" role="alert">
-            <h2>{format!("This link's {} is not valid", what.to_lowercase())}</h2>
-            <p class="error-message">{message}</p>
-            <p>{hint} " "
-                <crate::components::link::Link href>{format!("Open {image}")}</crate::components::link::Link>
-                " to pick from what it holds."</p>
-        </section>
     }
 }

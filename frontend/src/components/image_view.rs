@@ -17,12 +17,6 @@ use crate::format::human_size;
 use crate::layer_links::{Source, Subject};
 use crate::links::image_href;
 
-/// A runnable container image: an image config and only tar layers. BuildKit's attestation
-/// manifests (up to 0.31) have an image config too, with in-toto layers: artifacts.
-pub fn is_runnable(manifest: &ImageManifest) -> bool {
-    manifest.is_runnable()
-}
-
 #[component]
 pub fn ImageView(
     /// Pinned to the manifest's digest: layer links must keep naming these layers.
@@ -35,7 +29,7 @@ pub fn ImageView(
     #[prop(default = None)]
     from_index: Option<Reference>,
 ) -> impl IntoView {
-    let container = is_runnable(&manifest);
+    let container = manifest.is_runnable();
     let (base, platform) = match from_index {
         Some(index) => (index, reference.digest.clone()),
         None => (reference.clone(), None),

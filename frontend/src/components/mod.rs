@@ -4,6 +4,7 @@ pub mod artifact_preview;
 pub mod auth_control;
 pub mod back_to_listing;
 pub mod breadcrumbs;
+pub mod broken_link;
 pub mod candidate_table;
 pub mod config_summary;
 pub mod copy_button;

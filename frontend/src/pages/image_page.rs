@@ -9,11 +9,11 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{fetch_image, local_error};
 use crate::app::IMAGE_PARAM;
+use crate::components::broken_link::BrokenLink;
 use crate::components::error_view::{ErrorContext, ErrorView};
 use crate::components::image_header::{HeaderFacts, ImageHeader};
-use crate::components::image_view::{ImageView, is_runnable};
+use crate::components::image_view::ImageView;
 use crate::components::index_view::IndexView;
-use crate::components::link::Link;
 use crate::components::loading::Loading;
 use crate::components::platform_context::platform_href;
 use crate::components::raw_json::{RawDocument, RawJson};
@@ -21,7 +21,7 @@ use crate::components::reference_form::take_paste_notes;
 use crate::components::requests_panel::RequestsPanel;
 use crate::components::schema1_view::Schema1View;
 use crate::credentials::Credentials;
-use crate::links::{image_href, image_input_href};
+use crate::links::image_href;
 use crate::pages::set_title;
 use crate::view_query::PLATFORM as PLATFORM_PARAM;
 
@@ -86,7 +86,7 @@ pub fn ImagePage() -> impl IntoView {
                 match result {
                     Ok(image) => view! { <ImageBody input=read pasted=notes image /> }.into_any(),
                     Err(Failure::Platform { typed, reason }) => {
-                        view! { <BadPlatform reference=read typed reason /> }.into_any()
+                        view! { <BrokenLink what="Platform" input=typed message=reason image=read /> }.into_any()
                     }
                     Err(Failure::Api(error)) => view! {
                         <ErrorContext what="Image" input=input.clone() />
@@ -104,23 +104,6 @@ pub fn ImagePage() -> impl IntoView {
 }
 
 /// A `platform=` that is not a digest: what it must be, and the index without it.
-#[component]
-fn BadPlatform(reference: String, typed: String, reason: String) -> impl IntoView {
-    let href = image_input_href(&reference);
-    view! {
-        <ErrorContext what="Platform" input=typed />
-        <section class="error-view" data-testid="error-view" data-kind="bad_platform" role="alert">
-            <h2>"This link's platform is not a digest"</h2>
-            <p>
-                <code>{PLATFORM_PARAM}</code> " must be a digest (" <code>"sha256:…"</code>
-                "); open the index to pick a platform."
-            </p>
-            <p class="muted small">{reason}</p>
-            <p><Link href testid="open-index">{format!("Open {reference}")}</Link></p>
-        </section>
-    }
-}
-
 #[component]
 fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl IntoView {
     let ImageResponse {
@@ -191,7 +174,7 @@ fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl I
 fn what_it_is(manifest: &Manifest) -> (&'static str, bool, Option<Digest>) {
     match manifest {
         Manifest::Index(_) => ("Multi-platform index", true, None),
-        Manifest::Image(m) if is_runnable(m) => ("Image", true, Some(m.config.digest.clone())),
+        Manifest::Image(m) if m.is_runnable() => ("Image", true, Some(m.config.digest.clone())),
         Manifest::Image(_) => ("Artifact", false, None),
         Manifest::Schema1(_) => ("Image (schema 1)", false, None),
     }
