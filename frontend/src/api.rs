@@ -216,6 +216,7 @@ pub fn local_error(kind: ErrorKind, message: String) -> ApiError {
         retry_after: None,
         candidates: Vec::new(),
         suggestions: Vec::new(),
+        registry_notes: Default::default(),
         trace: Vec::new(),
     }
 }

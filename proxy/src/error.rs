@@ -60,6 +60,13 @@ pub enum ProxyError {
     Refused(GuardError),
     #[error("could not reach {host}: {reason}")]
     Unreachable { host: String, reason: String },
+    /// The TLS handshake failed; `problem` says how (unknown issuer, name mismatch,
+    /// expired) and the message names `--ca-cert` (or `--insecure-host`) as the fix.
+    #[error("{message}")]
+    Tls { host: String, message: String },
+    /// The registry has no catalog; the message says what to use instead.
+    #[error("{0}")]
+    NoCatalog(String),
     #[error("{host} did not answer in time ({what})")]
     Timeout { host: String, what: String },
     #[error("{what} is larger than the {limit}-byte limit")]
@@ -201,6 +208,8 @@ impl ProxyError {
             ProxyError::NotInImage { .. } => ErrorKind::NotInImage,
             ProxyError::ChoosePlatform { .. } => ErrorKind::ChoosePlatform,
             ProxyError::Unsupported(_) => ErrorKind::Unsupported,
+            ProxyError::Tls { .. } => ErrorKind::Tls,
+            ProxyError::NoCatalog(_) => ErrorKind::NoCatalog,
             ProxyError::Internal(_) | ProxyError::Cancelled => ErrorKind::Internal,
         }
     }
@@ -236,9 +245,9 @@ impl ProxyError {
                 suggestions = near.iter().map(|s| crate::redact::text(s)).collect();
                 (Some(registry), errors, retry_after)
             }
-            ProxyError::Unreachable { host, .. } | ProxyError::Timeout { host, .. } => {
-                (Some(host), Vec::new(), None)
-            }
+            ProxyError::Unreachable { host, .. }
+            | ProxyError::Timeout { host, .. }
+            | ProxyError::Tls { host, .. } => (Some(host), Vec::new(), None),
             ProxyError::Throttled { retry_after, .. } => (None, Vec::new(), Some(retry_after)),
             _ => (None, Vec::new(), None),
         };
@@ -250,6 +259,7 @@ impl ProxyError {
             retry_after,
             candidates,
             suggestions,
+            registry_notes: Default::default(),
             trace,
         }
     }

@@ -12,10 +12,15 @@ use crate::reference::{Reference, Repository};
 mod credentials;
 mod errors;
 mod exchange;
+mod registry;
 
 pub use credentials::{BasicCredentials, CredentialsError};
 pub use errors::{ApiError, ErrorCode, ErrorKind, RegistryError, parse_registry_errors};
 pub use exchange::{Exchange, ExchangePurpose, Header};
+pub use registry::{
+    CATALOG_PATH, CatalogEntry, CatalogQuery, CatalogResponse, CatalogSource,
+    HUB_CREDENTIALS_HEADER, PullRateLimit, RegistryNotes, TagDetail, TagDetailSource, TagImage,
+};
 
 /// `GET /api/health` → [`Health`]: the version and which registries this instance may reach.
 pub const HEALTH_PATH: &str = "/api/health";
@@ -93,6 +98,8 @@ pub struct ImageResponse {
     /// Why the config blob could not be fetched (the manifest is still shown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_error: Option<String>,
+    #[serde(default)]
+    pub registry_notes: RegistryNotes,
     pub trace: Vec<Exchange>,
 }
 
@@ -158,6 +165,17 @@ pub struct TagsResponse {
     #[serde(default)]
     pub skipped_count: u64,
     pub pages: u32,
+    /// What the registry or its web API says about the tags (dates, sizes), where it says
+    /// it for free; keyed by `TagDetail::name`, at most one per tag, maybe for only some.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<TagDetail>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail_source: Option<TagDetailSource>,
+    /// Why the details could not be read (the tag list is still shown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail_error: Option<String>,
+    #[serde(default)]
+    pub registry_notes: RegistryNotes,
     pub trace: Vec<Exchange>,
 }
 

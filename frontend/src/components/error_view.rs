@@ -43,6 +43,7 @@ pub fn ErrorView(
         retry_after,
         candidates,
         suggestions,
+        registry_notes: _,
         trace,
     } = error;
     let reference = input.as_deref().and_then(|i| Reference::parse(i).ok());
@@ -141,6 +142,8 @@ pub fn title(kind: ErrorKind) -> &'static str {
         ErrorKind::Integrity => "Content did not match its digest",
         ErrorKind::Upstream => "The registry failed",
         ErrorKind::MisdirectedHost => "This Lading does not serve that host name",
+        ErrorKind::Tls => "The registry's certificate was not trusted",
+        ErrorKind::NoCatalog => "This registry does not list its repositories",
     }
 }
 
@@ -179,7 +182,7 @@ mod tests {
                 "unsupported","port_not_allowed","internal","unauthorized","denied",
                 "manifest_unknown","name_unknown","blob_unknown","too_many_requests",
                 "refused_host","unreachable","timeout","too_large","bad_upstream",
-                "integrity","upstream","misdirected_host"]"#,
+                "integrity","upstream","misdirected_host","tls","no_catalog"]"#,
         )
         .expect("every kind");
         for kind in kinds {

@@ -62,6 +62,7 @@ fn TagsBody(response: TagsResponse) -> impl IntoView {
         skipped_count,
         pages,
         trace,
+        ..
     } = response;
     let name = repository.to_string();
     let pages_note = format!(

@@ -76,6 +76,7 @@ impl Session {
             children: Vec::new(),
             config: None,
             config_error: None,
+            registry_notes: Default::default(),
             trace: Vec::new(),
             reference: shown.reference,
         };

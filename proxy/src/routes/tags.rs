@@ -31,6 +31,10 @@ pub async fn list_tags(
             skipped: sorted.skipped,
             skipped_count: sorted.skipped_count,
             pages: pages.pages,
+            details: Vec::new(),
+            detail_source: None,
+            detail_error: None,
+            registry_notes: Default::default(),
             trace: Vec::new(),
         };
         Ok((response, pages.memory))

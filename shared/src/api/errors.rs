@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Exchange, PlatformCandidate};
+use super::{Exchange, PlatformCandidate, RegistryNotes};
 
 /// Every failure the API reports, typed so the UI can explain it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +26,9 @@ pub struct ApiError {
     /// missing path.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
+    /// How the registry was reached and what the view cost (rate limit, insecure TLS).
+    #[serde(default, skip_serializing_if = "RegistryNotes::is_empty")]
+    pub registry_notes: RegistryNotes,
     #[serde(default)]
     pub trace: Vec<Exchange>,
 }
@@ -79,6 +82,12 @@ pub enum ErrorKind {
     /// The request named a host this Lading does not serve (a forged `Host`, DNS rebinding)
     /// (421).
     MisdirectedHost,
+    /// The TLS handshake failed: unknown issuer, name mismatch, expired (502); the message
+    /// names `--ca-cert`.
+    Tls,
+    /// The registry offers no catalog (Docker Hub, GHCR, …): the message says what to use
+    /// instead (404).
+    NoCatalog,
 }
 
 impl ErrorKind {
@@ -92,7 +101,8 @@ impl ErrorKind {
             ErrorKind::ManifestUnknown
             | ErrorKind::NameUnknown
             | ErrorKind::BlobUnknown
-            | ErrorKind::NotInImage => 404,
+            | ErrorKind::NotInImage
+            | ErrorKind::NoCatalog => 404,
             ErrorKind::Unsupported => 422,
             ErrorKind::Internal => 500,
             ErrorKind::MisdirectedHost => 421,
@@ -102,6 +112,7 @@ impl ErrorKind {
             | ErrorKind::TooLarge
             | ErrorKind::BadUpstream
             | ErrorKind::Integrity
+            | ErrorKind::Tls
             | ErrorKind::Upstream => 502,
         }
     }

@@ -47,6 +47,17 @@ pub enum ExchangePurpose {
     Redirect,
     /// A layer fetched from a foreign `urls` entry instead of the registry.
     ForeignLayer,
+    /// `GET` of a manifest after its `HEAD` failed, only to read the registry's error body.
+    ErrorBody,
+    /// `GET /v2/_catalog`, one page.
+    CatalogPage,
+    /// `POST hub.docker.com/v2/auth/token`: signing in to Docker Hub's web API (not the
+    /// registry).
+    HubSignIn,
+    /// A call to Docker Hub's web API (`hub.docker.com/v2/…`): namespaces, tag details.
+    HubApi,
+    /// A registry's own REST API beside the registry protocol (Quay, Harbor): tag dates.
+    RegistryApi,
     /// Anything else.
     #[default]
     Other,
@@ -66,13 +77,21 @@ impl ExchangePurpose {
             ExchangePurpose::Blob => "blob",
             ExchangePurpose::Redirect => "redirected blob",
             ExchangePurpose::ForeignLayer => "foreign layer",
+            ExchangePurpose::ErrorBody => "error body",
+            ExchangePurpose::CatalogPage => "catalog page",
+            ExchangePurpose::HubSignIn => "Hub sign-in",
+            ExchangePurpose::HubApi => "Hub API",
+            ExchangePurpose::RegistryApi => "registry REST API",
             ExchangePurpose::Other => "other",
         }
     }
 
     /// Token exchanges: the part of the conversation people find hardest.
     pub fn is_token(self) -> bool {
-        matches!(self, ExchangePurpose::Token | ExchangePurpose::RefreshToken)
+        matches!(
+            self,
+            ExchangePurpose::Token | ExchangePurpose::RefreshToken | ExchangePurpose::HubSignIn
+        )
     }
 }
 
