@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lading_shared::ReferenceError;
 use lading_shared::api::{
-    ApiError, ErrorCode, ErrorKind, Exchange, PlatformCandidate, RegistryError,
+    ApiError, ErrorCode, ErrorKind, Exchange, PlatformCandidate, RegistryError, RegistryNotes,
 };
 
 use crate::guard::GuardError;
@@ -216,7 +216,7 @@ impl ProxyError {
 
     /// Builds the API error with the exchanges made before the failure. Its texts pass
     /// through [`crate::redact`] whatever built them, registry error bodies included.
-    pub fn into_api_error(self, trace: Vec<Exchange>) -> ApiError {
+    pub fn into_api_error(self, trace: Vec<Exchange>, notes: RegistryNotes) -> ApiError {
         let kind = self.kind();
         let message = crate::redact::text(&self.to_string());
         let (mut candidates, mut suggestions) = (Vec::new(), Vec::new());
@@ -259,7 +259,7 @@ impl ProxyError {
             retry_after,
             candidates,
             suggestions,
-            registry_notes: Default::default(),
+            registry_notes: notes,
             trace,
         }
     }
@@ -270,6 +270,7 @@ impl ProxyError {
 pub struct Failure {
     pub error: ProxyError,
     pub trace: Vec<Exchange>,
+    pub notes: RegistryNotes,
 }
 
 /// A failure before any upstream exchange (a bad query, a refused form): no trace to attach.
@@ -279,13 +280,14 @@ impl From<ProxyError> for Failure {
         Failure {
             error,
             trace: Vec::new(),
+            notes: RegistryNotes::default(),
         }
     }
 }
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let body = self.error.into_api_error(self.trace);
+        let body = self.error.into_api_error(self.trace, self.notes);
         let status = StatusCode::from_u16(body.kind.status()).unwrap_or(StatusCode::BAD_GATEWAY);
         let retry_after = body.retry_after;
         let mut response = (status, Json(body)).into_response();

@@ -142,11 +142,7 @@ pub async fn check(
             return (StatusCode::MISDIRECTED_REQUEST, content_type, text).into_response();
         }
         Err(error) => {
-            return Failure {
-                error,
-                trace: Vec::new(),
-            }
-            .into_response();
+            return Failure::from(error).into_response();
         }
     };
     request.extensions_mut().insert(RequestHost {

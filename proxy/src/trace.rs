@@ -3,10 +3,11 @@
 //! Secrets never enter it: URLs, header values and notes pass through [`redact`] before an
 //! [`Exchange`] is built, so nothing downstream (UI, logs, tests) can leak them.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use lading_shared::api::{Exchange, ExchangePurpose, Header};
+use lading_shared::api::{Exchange, ExchangePurpose, Header, RegistryNotes};
 use reqwest::header::HeaderMap;
 
 use crate::error::{Failure, ProxyError};
@@ -16,6 +17,8 @@ use crate::redact;
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
     exchanges: Arc<Mutex<Vec<Exchange>>>,
+    /// Set when an exchange went to an `--insecure-host` (certificates not verified).
+    insecure_tls: Arc<AtomicBool>,
 }
 
 /// An exchange in flight: started, not yet answered.
@@ -79,12 +82,27 @@ impl Trace {
         self.lock().clone()
     }
 
+    /// Records that this view spoke to a host without verifying its certificate.
+    pub fn note_insecure_tls(&self) {
+        self.insecure_tls.store(true, Ordering::Relaxed);
+    }
+
+    /// What the answer says about how the registry was reached and what the view cost,
+    /// read from the exchanges themselves (so success and failure say the same).
+    pub fn registry_notes(&self) -> RegistryNotes {
+        RegistryNotes {
+            insecure_tls: self.insecure_tls.load(Ordering::Relaxed),
+            ..RegistryNotes::default()
+        }
+    }
+
     /// `error` as an API failure carrying the exchanges made so far: the one way a handler
     /// attaches the trace to what went wrong.
     pub fn fail(&self, error: ProxyError) -> Failure {
         Failure {
             error,
             trace: self.exchanges(),
+            notes: self.registry_notes(),
         }
     }
 

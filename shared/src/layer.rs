@@ -193,6 +193,8 @@ pub struct ListingSummary {
     pub uncompressed_bytes: u64,
     /// Every byte read hashed to the layer digest(s).
     pub verified: bool,
+    #[serde(default)]
+    pub registry_notes: crate::api::RegistryNotes,
     pub trace: Vec<Exchange>,
 }
 
@@ -234,5 +236,7 @@ pub struct FilePreview {
     pub truncated: bool,
     /// Compressed bytes fetched from the registry to answer (0 for an empty file).
     pub fetched_bytes: u64,
+    #[serde(default)]
+    pub registry_notes: crate::api::RegistryNotes,
     pub trace: Vec<Exchange>,
 }

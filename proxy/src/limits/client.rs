@@ -210,11 +210,7 @@ pub async fn limit(State(gate): State<Arc<Gate>>, request: Request, next: Next) 
     let held = match gate.admit(gate.key(&request)) {
         Ok(held) => held,
         Err(error) => {
-            return Failure {
-                error,
-                trace: Vec::new(),
-            }
-            .into_response();
+            return Failure::from(error).into_response();
         }
     };
     let response = next.run(request).await;

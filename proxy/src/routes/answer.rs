@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use axum::response::Response;
-use lading_shared::api::{Exchange, ImageResponse, TagsResponse};
+use lading_shared::api::{Exchange, ImageResponse, RegistryNotes, TagsResponse};
 use serde::Serialize;
 
 use crate::AppState;
@@ -15,18 +15,20 @@ use crate::trace::Trace;
 
 /// An answer that carries the exchanges made for it.
 pub trait Traced {
-    fn set_trace(&mut self, trace: Vec<Exchange>);
+    fn set_trace(&mut self, trace: Vec<Exchange>, notes: RegistryNotes);
 }
 
 impl Traced for ImageResponse {
-    fn set_trace(&mut self, trace: Vec<Exchange>) {
+    fn set_trace(&mut self, trace: Vec<Exchange>, notes: RegistryNotes) {
         self.trace = trace;
+        self.registry_notes = notes;
     }
 }
 
 impl Traced for TagsResponse {
-    fn set_trace(&mut self, trace: Vec<Exchange>) {
+    fn set_trace(&mut self, trace: Vec<Exchange>, notes: RegistryNotes) {
         self.trace = trace;
+        self.registry_notes = notes;
     }
 }
 
@@ -41,6 +43,6 @@ pub async fn answer_json<T: Serialize + Traced>(
     let (mut value, memory) = within(state.upstream.limits.answer, registry, work)
         .await
         .map_err(|error| trace.fail(error))?;
-    value.set_trace(trace.exchanges());
+    value.set_trace(trace.exchanges(), trace.registry_notes());
     super::json::charged(&value, memory).map_err(|error| trace.fail(error))
 }

@@ -112,7 +112,7 @@ async fn stream_layer(
     let body = match sniffed {
         Ok((_, body)) => body,
         Err(error) => {
-            let error = ListingEvent::Error(error.into_api_error(trace.exchanges()));
+            let error = ListingEvent::Error(error.into_api_error(trace.exchanges(), trace.registry_notes()));
             let _ = events.send(error).await;
             return;
         }
@@ -127,7 +127,7 @@ async fn stream_layer(
                 .await;
             done(&[listing], None, trace)
         }
-        Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges())),
+        Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges(), trace.registry_notes())),
     };
     let _ = events.send(last).await;
 }
@@ -148,7 +148,7 @@ pub async fn list_merged(
         let last = match merged(&state.engine, &session, &image, &events).await {
             Ok(Some((listings, rows))) => done(&listings, Some(rows), trace),
             Ok(None) => return,
-            Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges())),
+            Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges(), trace.registry_notes())),
         };
         let _ = events.send(last).await;
     });
@@ -182,6 +182,7 @@ fn done(listings: &[Arc<Listing>], entries: Option<usize>, trace: Trace) -> List
             .iter()
             .fold(0, |sum, l| sum.saturating_add(l.uncompressed_bytes)),
         verified: listings.iter().all(|l| l.verified),
+        registry_notes: trace.registry_notes(),
         trace: trace.exchanges(),
     })
 }

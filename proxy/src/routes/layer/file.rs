@@ -110,6 +110,7 @@ impl File<'_> {
             content_base64: String::new(),
             truncated: false,
             fetched_bytes: 0,
+            registry_notes: Default::default(),
             trace: Vec::new(),
         };
         if located.entry.kind == EntryKind::Dir && located.dangling.is_none() {
@@ -133,7 +134,8 @@ impl File<'_> {
                 }
                 Err(error) => return Err(error),
             }
-        }
+        answer.trace = trace.exchanges();
+        answer.registry_notes = trace.registry_notes();
         answer.trace = trace.exchanges();
         Ok(Json(answer).into_response())
     }
