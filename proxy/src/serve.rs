@@ -154,7 +154,8 @@ fn refuse(stream: &TcpStream, reason: String) {
         retry_after: REFUSED_RETRY_SECONDS,
     };
     let status = error.kind().status();
-    let body = serde_json::to_vec(&error.into_api_error(Vec::new(), Default::default())).unwrap_or_default();
+    let body = serde_json::to_vec(&error.into_api_error(Vec::new(), Default::default()))
+        .unwrap_or_default();
     let head = format!(
         "HTTP/1.1 {status} Too Many Requests\r\ncontent-type: application/json\r\n\
          retry-after: {REFUSED_RETRY_SECONDS}\r\nconnection: close\r\n\

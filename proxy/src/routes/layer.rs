@@ -112,7 +112,9 @@ async fn stream_layer(
     let body = match sniffed {
         Ok((_, body)) => body,
         Err(error) => {
-            let error = ListingEvent::Error(error.into_api_error(trace.exchanges(), trace.registry_notes()));
+            let error = ListingEvent::Error(
+                error.into_api_error(trace.exchanges(), trace.registry_notes()),
+            );
             let _ = events.send(error).await;
             return;
         }
@@ -127,7 +129,9 @@ async fn stream_layer(
                 .await;
             done(&[listing], None, trace)
         }
-        Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges(), trace.registry_notes())),
+        Err(error) => {
+            ListingEvent::Error(error.into_api_error(trace.exchanges(), trace.registry_notes()))
+        }
     };
     let _ = events.send(last).await;
 }
@@ -148,7 +152,9 @@ pub async fn list_merged(
         let last = match merged(&state.engine, &session, &image, &events).await {
             Ok(Some((listings, rows))) => done(&listings, Some(rows), trace),
             Ok(None) => return,
-            Err(error) => ListingEvent::Error(error.into_api_error(trace.exchanges(), trace.registry_notes())),
+            Err(error) => {
+                ListingEvent::Error(error.into_api_error(trace.exchanges(), trace.registry_notes()))
+            }
         };
         let _ = events.send(last).await;
     });

@@ -134,9 +134,9 @@ impl File<'_> {
                 }
                 Err(error) => return Err(error),
             }
+        }
         answer.trace = trace.exchanges();
         answer.registry_notes = trace.registry_notes();
-        answer.trace = trace.exchanges();
         Ok(Json(answer).into_response())
     }
 
