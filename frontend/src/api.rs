@@ -5,8 +5,8 @@
 use gloo_net::http::Request;
 use lading_shared::Repository;
 use lading_shared::api::{
-    ApiError, CREDENTIALS_HEADER, ErrorKind, HEALTH_PATH, Health, IMAGE_PATH, ImageQuery,
-    ImageResponse, TagsResponse,
+    ApiError, CREDENTIALS_HEADER, CatalogQuery, CatalogResponse, ErrorKind, HEALTH_PATH,
+    HUB_CREDENTIALS_HEADER, Health, IMAGE_PATH, ImageQuery, ImageResponse, TagsResponse,
 };
 use lading_shared::layer::{FILE_PATH, FilePreview, ListingEvent};
 use serde::de::DeserializeOwned;
@@ -15,7 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader, ReadableStreamReadResult};
 
 use crate::layer_links::Subject;
-use crate::links::{api_url, listing_api, tags_api};
+use crate::links::{api_url, catalog_api, listing_api, tags_api};
 use crate::ndjson::{LineError, LineSplitter};
 
 /// `GET /api/image`: the manifest behind a reference as a person typed it (and, for an
@@ -32,12 +32,23 @@ pub async fn fetch_health() -> Result<Health, ApiError> {
     get_json(HEALTH_PATH, None).await
 }
 
-/// `GET /api/tags`: every tag of `repository`.
-pub async fn fetch_tags(
-    repository: &Repository,
-    credentials: Option<String>,
-) -> Result<TagsResponse, ApiError> {
-    get_json(&tags_api(repository), credentials).await
+/// The credentials a call carries: the registry's, and Docker Hub's web API account
+/// (only on calls that use the Hub API: tags and namespaces of `docker.io`).
+#[derive(Debug, Clone, Default)]
+pub struct Auth {
+    pub registry: Option<String>,
+    pub hub: Option<String>,
+}
+
+/// `GET /api/tags`: every tag of `repository`, with what the registry (or Docker Hub's
+/// web API) says about them for free.
+pub async fn fetch_tags(repository: &Repository, auth: Auth) -> Result<TagsResponse, ApiError> {
+    get_json_with(&tags_api(repository), auth).await
+}
+
+/// `GET /api/catalog`: the repositories of a registry, a Hub namespace or a prefix.
+pub async fn fetch_catalog(query: &CatalogQuery, auth: Auth) -> Result<CatalogResponse, ApiError> {
+    get_json_with(&catalog_api(query), auth).await
 }
 
 /// `GET /api/file?…&preview=BYTES`: what is at `path` (a file's first bytes, a directory's
@@ -149,7 +160,15 @@ async fn get_json<T: DeserializeOwned>(
     url: &str,
     credentials: Option<String>,
 ) -> Result<T, ApiError> {
-    let response = send(url, "application/json", credentials, None).await?;
+    let auth = Auth {
+        registry: credentials,
+        hub: None,
+    };
+    get_json_with(url, auth).await
+}
+
+async fn get_json_with<T: DeserializeOwned>(url: &str, auth: Auth) -> Result<T, ApiError> {
+    let response = send_with(url, "application/json", auth, None).await?;
     let status = response.status();
     let body = response.text().await.map_err(|e| cut_off(&e))?;
     if response.ok() {
@@ -165,11 +184,27 @@ async fn send(
     credentials: Option<String>,
     signal: Option<&AbortSignal>,
 ) -> Result<gloo_net::http::Response, ApiError> {
+    let auth = Auth {
+        registry: credentials,
+        hub: None,
+    };
+    send_with(url, accept, auth, signal).await
+}
+
+async fn send_with(
+    url: &str,
+    accept: &str,
+    auth: Auth,
+    signal: Option<&AbortSignal>,
+) -> Result<gloo_net::http::Response, ApiError> {
     let mut request = Request::get(url)
         .header("accept", accept)
         .abort_signal(signal);
-    if let Some(credentials) = credentials {
+    if let Some(credentials) = auth.registry {
         request = request.header(CREDENTIALS_HEADER, &credentials);
+    }
+    if let Some(credentials) = auth.hub {
+        request = request.header(HUB_CREDENTIALS_HEADER, &credentials);
     }
     request.send().await.map_err(|e| {
         local_error(

@@ -1,5 +1,6 @@
 //! The app shell and its one route. Every view lives at `/`, chosen by the query
-//! (`?image=`, with `&layer=` or `&fs=merged` and maybe `&path=`; `?repo=`; neither), so any
+//! (`?image=`, with `&layer=` or `&fs=merged` and maybe `&path=`; `?repo=`; `?registry=`
+//! with maybe `&namespace=`; none), so any
 //! view is a plain link that opens fresh. The query is read once, into a typed [`Page`].
 
 use leptos::prelude::*;
@@ -9,6 +10,7 @@ use leptos_router::path;
 use crate::components::error_view::{ErrorContext, ErrorView};
 use crate::components::header_bar::HeaderBar;
 use crate::credentials::Credentials;
+use crate::pages::catalog_page::CatalogPage;
 use crate::pages::file_page::FilePage;
 use crate::pages::home_page::HomePage;
 use crate::pages::image_page::ImagePage;
@@ -53,6 +55,10 @@ fn RootView() -> impl IntoView {
         Page::Home => view! { <HomePage /> }.into_any(),
         Page::Image { .. } => view! { <ImagePage /> }.into_any(),
         Page::Tags { input } => view! { <TagsPage input /> }.into_any(),
+        Page::Catalog {
+            registry,
+            namespace,
+        } => view! { <CatalogPage registry namespace /> }.into_any(),
         Page::Listing(subject) => view! { <ListingPage subject /> }.into_any(),
         Page::File { subject, path } => view! { <FilePage subject path /> }.into_any(),
         Page::Invalid {

@@ -5,7 +5,7 @@
 //! links go through [`ViewQuery`] and `percent-encoding` with [`QUERY_VALUE`], which keeps
 //! `:`, `/` and `@` readable: a reference in a shared link should look like a reference.
 
-use lading_shared::api::{TAGS_PATH, TagsQuery};
+use lading_shared::api::{CATALOG_PATH, CatalogQuery, TAGS_PATH, TagsQuery};
 use lading_shared::layer::{LAYER_PATH, MERGED_PATH, parent};
 use lading_shared::{Reference, Repository};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -40,6 +40,20 @@ pub fn tags_api(repository: &Repository) -> String {
         repo: repository.to_string(),
     };
     api_url(TAGS_PATH, &query)
+}
+
+/// `GET /api/catalog`.
+pub fn catalog_api(query: &CatalogQuery) -> String {
+    api_url(CATALOG_PATH, query)
+}
+
+/// The repositories of `registry` (a Docker Hub namespace, or a catalog under a prefix).
+pub fn catalog_href(registry: &str, namespace: Option<&str>) -> String {
+    view_href(&ViewQuery {
+        registry: Some(registry.to_owned()),
+        namespace: namespace.map(str::to_owned),
+        ..ViewQuery::default()
+    })
 }
 
 /// The NDJSON listing of a layer or of the merged filesystem.
@@ -171,6 +185,14 @@ mod tests {
             "/?repo=docker.io/library/alpine"
         );
         assert_eq!(image_input_href(" alpine "), "/?image=alpine");
+        assert_eq!(
+            catalog_href("docker.io", Some("bitnami")),
+            "/?registry=docker.io&namespace=bitnami"
+        );
+        assert_eq!(
+            catalog_href("localhost:5000", None),
+            "/?registry=localhost:5000"
+        );
     }
 
     #[test]
@@ -199,6 +221,14 @@ mod tests {
         assert_eq!(
             tags_api(&repository),
             "/api/tags?repo=r.example%2Fteam%2Fapp"
+        );
+        let query = CatalogQuery {
+            registry: "r.example:5000".to_owned(),
+            namespace: Some("team/".to_owned()),
+        };
+        assert_eq!(
+            catalog_api(&query),
+            "/api/catalog?registry=r.example%3A5000&namespace=team%2F"
         );
     }
 }

@@ -8,6 +8,7 @@
 
 mod api;
 mod app;
+mod catalog_input;
 mod components;
 mod credentials;
 mod file_format;
@@ -24,6 +25,7 @@ mod tag_order;
 mod tree;
 mod view_query;
 mod view_state;
+mod when;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

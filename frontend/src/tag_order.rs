@@ -1,11 +1,13 @@
 //! Tag ordering and filtering for the tag list: version-aware ("3.9" before "3.10",
-//! "1.0.0-rc1" before "1.0.0"), alphabetical, or as the registry sent them.
+//! "1.0.0-rc1" before "1.0.0"), alphabetical, as the registry sent them, or newest push
+//! first where the registry gives dates.
 //!
 //! Ordering goes through a precomputed key rather than a hand-written comparator: Rust's
 //! sort may panic on a comparator that is not a total order, and ad-hoc pre-release rules
 //! easily create cycles. A lexicographic order over an `Ord` token type cannot.
 
 use std::cmp::Reverse;
+use std::collections::HashMap;
 
 use lading_shared::glob::{glob_match, is_glob};
 
@@ -28,14 +30,18 @@ pub enum TagOrder {
     Alphabetical,
     /// Exactly as the registry listed them (distribution does not sort).
     AsReceived,
+    /// Newest first by the date the registry gives (pushed, else created); undated tags
+    /// last, by version. Offered only when there are dates.
+    RecentlyPushed,
 }
 
 impl TagOrder {
-    pub const ALL: [TagOrder; 4] = [
+    pub const ALL: [TagOrder; 5] = [
         TagOrder::VersionDescending,
         TagOrder::VersionAscending,
         TagOrder::Alphabetical,
         TagOrder::AsReceived,
+        TagOrder::RecentlyPushed,
     ];
 
     pub fn id(self) -> &'static str {
@@ -44,6 +50,7 @@ impl TagOrder {
             TagOrder::VersionAscending => "version-asc",
             TagOrder::Alphabetical => "alpha",
             TagOrder::AsReceived => "received",
+            TagOrder::RecentlyPushed => "pushed",
         }
     }
 
@@ -53,6 +60,7 @@ impl TagOrder {
             TagOrder::VersionAscending => "Version, lowest first",
             TagOrder::Alphabetical => "Alphabetical",
             TagOrder::AsReceived => "As the registry sent them",
+            TagOrder::RecentlyPushed => "Recently pushed (newest first)",
         }
     }
 
@@ -134,8 +142,27 @@ fn is_digest_tag(tag: &str) -> bool {
 /// `tags` in the chosen order (a new vector; the input stays as received). In both version
 /// orders, digest-shaped tags come after every other.
 pub fn sort_tags(tags: &[String], order: TagOrder) -> Vec<String> {
+    sort_dated_tags(tags, order, &HashMap::new())
+}
+
+/// [`sort_tags`], with each tag's date (milliseconds since 1970) for
+/// [`TagOrder::RecentlyPushed`].
+pub fn sort_dated_tags(
+    tags: &[String],
+    order: TagOrder,
+    dates: &HashMap<String, i64>,
+) -> Vec<String> {
     let mut sorted = tags.to_vec();
     match order {
+        TagOrder::RecentlyPushed => {
+            sorted = sort_tags(tags, TagOrder::VersionDescending);
+            // Stable: equal and missing dates keep the version order.
+            sorted.sort_by_key(|t| {
+                dates
+                    .get(t)
+                    .map_or((true, Reverse(0)), |d| (false, Reverse(*d)))
+            });
+        }
         TagOrder::VersionAscending => {
             sorted.sort_by_cached_key(|t| (is_digest_tag(t), version_key(t), t.clone()));
         }
@@ -151,22 +178,36 @@ pub fn sort_tags(tags: &[String], order: TagOrder) -> Vec<String> {
 /// Tags containing `needle`, ignoring ASCII case; all of them when `needle` is blank. With
 /// `*` or `?`, a glob over the whole tag: the listing filter's rule.
 pub fn filter_tags(tags: &[String], needle: &str) -> Vec<String> {
-    let needle = needle.trim();
-    if is_glob(needle) {
-        return tags
-            .iter()
-            .filter(|t| glob_match(needle, t))
-            .cloned()
-            .collect();
+    let filter = TextFilter::new(needle);
+    tags.iter().filter(|t| filter.matches(t)).cloned().collect()
+}
+
+/// The tag list's filter rule, for any list of names (tags, repositories).
+pub enum TextFilter {
+    All,
+    Glob(String),
+    Substring(String),
+}
+
+impl TextFilter {
+    pub fn new(needle: &str) -> TextFilter {
+        let needle = needle.trim();
+        if is_glob(needle) {
+            TextFilter::Glob(needle.to_owned())
+        } else if needle.is_empty() {
+            TextFilter::All
+        } else {
+            TextFilter::Substring(needle.to_ascii_lowercase())
+        }
     }
-    let needle = needle.to_ascii_lowercase();
-    if needle.is_empty() {
-        return tags.to_vec();
+
+    pub fn matches(&self, text: &str) -> bool {
+        match self {
+            TextFilter::All => true,
+            TextFilter::Glob(pattern) => glob_match(pattern, text),
+            TextFilter::Substring(needle) => text.to_ascii_lowercase().contains(needle.as_str()),
+        }
     }
-    tags.iter()
-        .filter(|t| t.to_ascii_lowercase().contains(&needle))
-        .cloned()
-        .collect()
 }
 
 #[cfg(test)]
@@ -227,6 +268,21 @@ mod tests {
             assert_eq!(TagOrder::from_id(order.id()), order);
         }
         assert_eq!(TagOrder::from_id("nonsense"), TagOrder::VersionDescending);
+    }
+
+    #[test]
+    fn recently_pushed_is_newest_first_then_undated_by_version() {
+        let tags = owned(&["1.0", "2.0", "old", "new", "undated"]);
+        let dates = HashMap::from([
+            ("old".to_owned(), 10),
+            ("new".to_owned(), 30),
+            ("1.0".to_owned(), 20),
+            ("2.0".to_owned(), 20),
+        ]);
+        assert_eq!(
+            sort_dated_tags(&tags, TagOrder::RecentlyPushed, &dates),
+            owned(&["new", "2.0", "1.0", "old", "undated"])
+        );
     }
 
     #[test]

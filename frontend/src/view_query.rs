@@ -10,6 +10,8 @@ use crate::layer_links::{Source, Subject};
 /// Query parameters (fixed: shared links depend on them).
 pub const IMAGE: &str = "image";
 pub const REPO: &str = "repo";
+pub const REGISTRY: &str = "registry";
+pub const NAMESPACE: &str = "namespace";
 pub const PLATFORM: &str = "platform";
 pub const LAYER: &str = "layer";
 pub const FS: &str = "fs";
@@ -32,6 +34,10 @@ const ON: &str = "1";
 pub struct ViewQuery {
     pub image: Option<String>,
     pub repo: Option<String>,
+    /// The repositories of a registry (`registry=`), of a Hub namespace or under a prefix
+    /// (`namespace=`).
+    pub registry: Option<String>,
+    pub namespace: Option<String>,
     pub platform: Option<String>,
     pub layer: Option<String>,
     pub fs: Option<String>,
@@ -102,6 +108,8 @@ impl ViewQuery {
             match name {
                 IMAGE => q.image = text(value),
                 REPO => q.repo = text(value),
+                REGISTRY => q.registry = text(value),
+                NAMESPACE => q.namespace = text(value),
                 PLATFORM => q.platform = text(value),
                 LAYER => q.layer = text(value),
                 FS => q.fs = text(value),
@@ -127,6 +135,8 @@ impl ViewQuery {
         let singles = [
             (IMAGE, &self.image),
             (REPO, &self.repo),
+            (REGISTRY, &self.registry),
+            (NAMESPACE, &self.namespace),
             (PLATFORM, &self.platform),
             (LAYER, &self.layer),
             (FS, &self.fs),
@@ -177,6 +187,11 @@ pub enum Page {
     Tags {
         input: String,
     },
+    /// `registry` as typed; `namespace` blank-free or none.
+    Catalog {
+        registry: String,
+        namespace: Option<String>,
+    },
     Listing(Subject),
     File {
         subject: Subject,
@@ -193,11 +208,12 @@ pub enum Page {
 impl Page {
     pub fn parse(query: &ViewQuery) -> Page {
         let Some(image) = &query.image else {
-            return match &query.repo {
-                Some(input) => Page::Tags {
+            return match (&query.repo, &query.registry) {
+                (Some(input), _) => Page::Tags {
                     input: input.clone(),
                 },
-                None => Page::Home,
+                (None, Some(registry)) => catalog(registry, query.namespace.as_deref()),
+                (None, None) => Page::Home,
             };
         };
         let source = match (&query.layer, query.fs.as_deref()) {
@@ -240,6 +256,25 @@ impl Page {
     }
 }
 
+/// A Hub namespace is one word (`bitnami/` is `bitnami`); elsewhere the namespace is a
+/// prefix, and `team/` must not become `team` (which would match `teams/…`).
+fn catalog(registry: &str, namespace: Option<&str>) -> Page {
+    let registry = registry.trim();
+    let hub = lading_shared::reference::normalize_registry_host(registry)
+        == lading_shared::reference::DOCKER_HUB;
+    let namespace = namespace
+        .map(|n| match hub {
+            true => n.trim().trim_matches('/'),
+            false => n.trim().trim_start_matches('/'),
+        })
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned);
+    Page::Catalog {
+        registry: registry.to_owned(),
+        namespace,
+    }
+}
+
 fn invalid(what: &'static str, input: &str, message: &dyn std::fmt::Display) -> Page {
     Page::Invalid {
         what,
@@ -265,6 +300,20 @@ mod tests {
     fn pages_by_their_query() {
         assert_eq!(parse(&[]).1, Page::Home);
         assert!(matches!(parse(&[("repo", "alpine")]).1, Page::Tags { .. }));
+        assert_eq!(
+            parse(&[("registry", "docker.io"), ("namespace", " bitnami/ ")]).1,
+            Page::Catalog {
+                registry: "docker.io".to_owned(),
+                namespace: Some("bitnami".to_owned())
+            }
+        );
+        assert_eq!(
+            parse(&[("registry", "r.example:5000"), ("namespace", "")]).1,
+            Page::Catalog {
+                registry: "r.example:5000".to_owned(),
+                namespace: None
+            }
+        );
         assert!(matches!(
             parse(&[("image", "alpine")]).1,
             Page::Image { .. }

@@ -5,7 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lading_shared::ReferenceError;
 use lading_shared::api::{
-    ApiError, ErrorCode, ErrorKind, Exchange, PlatformCandidate, RegistryError, RegistryNotes,
+    ApiError, ErrorCode, ErrorKind, Exchange, PlatformCandidate, PullRateLimit, RegistryError,
+    RegistryNotes,
 };
 
 use crate::guard::GuardError;
@@ -152,7 +153,9 @@ impl ProxyError {
             ErrorKind::NameUnknown => format!("{registry} has no such repository"),
             ErrorKind::ManifestUnknown => format!("{registry} has no such tag or digest"),
             ErrorKind::BlobUnknown => format!("{registry} has no such blob"),
-            ErrorKind::TooManyRequests => format!("{registry} is rate-limiting requests"),
+            ErrorKind::TooManyRequests => {
+                crate::registry::rate_limit::explain_too_many(registry, retry_after, &errors, None)
+            }
             ErrorKind::BadUpstream => format!("{registry} answered {status} for the {noun}"),
             _ => format!("{registry} failed with HTTP {status} while serving the {noun}"),
         };
@@ -163,6 +166,35 @@ impl ProxyError {
             errors,
             retry_after,
             suggestions: Vec::new(),
+        }
+    }
+
+    /// A registry's rate-limit refusal told with the limit it reported (on the refusal
+    /// itself, or earlier in the view): its window says when to try again. Any other error
+    /// is returned as it is.
+    pub fn with_rate_limit(self, limit: Option<&PullRateLimit>) -> ProxyError {
+        match self {
+            ProxyError::Upstream {
+                kind: ErrorKind::TooManyRequests,
+                registry,
+                errors,
+                retry_after,
+                suggestions,
+                ..
+            } if limit.is_some() => ProxyError::Upstream {
+                kind: ErrorKind::TooManyRequests,
+                message: crate::registry::rate_limit::explain_too_many(
+                    &registry,
+                    retry_after,
+                    &errors,
+                    limit,
+                ),
+                registry,
+                errors,
+                retry_after,
+                suggestions,
+            },
+            other => other,
         }
     }
 

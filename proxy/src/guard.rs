@@ -64,24 +64,48 @@ impl std::str::FromStr for AllowedHost {
     type Err = String;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
+        AllowedHost::parse(input, "--allow-host")
+    }
+}
+
+impl AllowedHost {
+    /// `HOST[:PORT]` as `flag` (`--allow-host`, `--insecure-host`) takes it.
+    pub fn parse(input: &str, flag: &str) -> Result<AllowedHost, String> {
         // Parse through the URL parser so `0177.0.0.1`, `[::1]` and `LOCALHOST` normalise
         // exactly as request URLs will.
         let url = Url::parse(&format!("http://{}/", input.trim()))
-            .map_err(|e| format!("invalid --allow-host {input:?}: {e}"))?;
+            .map_err(|e| format!("invalid {flag} {input:?}: {e}"))?;
         let host = url
             .host()
-            .ok_or_else(|| format!("invalid --allow-host {input:?}: no host"))?
+            .ok_or_else(|| format!("invalid {flag} {input:?}: no host"))?
             .to_owned();
         if url.path() != "/" || !url.username().is_empty() {
-            return Err(format!(
-                "invalid --allow-host {input:?}: expected HOST[:PORT]"
-            ));
+            return Err(format!("invalid {flag} {input:?}: expected HOST[:PORT]"));
         }
         // `Url` hides the default port 80; keep it when it was written.
         let port = url
             .port()
             .or_else(|| input.trim().ends_with(":80").then_some(80));
         Ok(AllowedHost { host, port })
+    }
+
+    /// Whether `url` goes to this host (and this port, when one was given).
+    pub fn matches(&self, url: &Url) -> bool {
+        url.host().is_some_and(|host| {
+            same_host(&self.host, &host)
+                && self
+                    .port
+                    .is_none_or(|p| Some(p) == url.port_or_known_default())
+        })
+    }
+}
+
+impl std::fmt::Display for AllowedHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.port {
+            Some(port) => write!(f, "{}:{port}", self.host),
+            None => write!(f, "{}", self.host),
+        }
     }
 }
 
@@ -125,13 +149,7 @@ impl Guard {
 
     /// The allow-list as the operator wrote it, `host` or `host:port` (for `/api/health`).
     pub fn allowed_hosts(&self) -> Vec<String> {
-        self.allowed
-            .iter()
-            .map(|a| match a.port {
-                Some(port) => format!("{}:{port}", a.host),
-                None => a.host.to_string(),
-            })
-            .collect()
+        self.allowed.iter().map(ToString::to_string).collect()
     }
 
     fn host_port_allowed(&self, host: &Host<&str>, port: u16) -> bool {
@@ -202,6 +220,9 @@ impl Guard {
     }
 
     /// Allowed loopback hosts are spoken to over plain HTTP, as Docker does for localhost.
+    /// Only literal loopback: a name that merely resolves there (a registry's real name in
+    /// `/etc/hosts`, a `*.localhost` name a local proxy such as Caddy serves with its own CA)
+    /// keeps HTTPS.
     pub fn scheme_for(&self, registry_host: &str) -> &'static str {
         let Ok(url) = Url::parse(&format!("http://{registry_host}/")) else {
             return "https";
@@ -217,13 +238,11 @@ impl Guard {
         }
     }
 
+    /// `localhost`, `127.x.y.z`, `::1`: the names that are loopback by their spelling.
     fn is_loopback_host(&self, host: &Host<&str>) -> bool {
         match host_ip(host) {
             Some(ip) => ip.is_loopback(),
-            None => {
-                let name = host.to_string().to_ascii_lowercase();
-                name == "localhost" || name.ends_with(".localhost")
-            }
+            None => host.to_string().eq_ignore_ascii_case("localhost"),
         }
     }
 

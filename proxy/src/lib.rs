@@ -14,12 +14,14 @@ pub mod error;
 pub mod extract;
 pub mod guard;
 pub mod host;
+pub mod hub;
 pub mod layers;
 pub mod limits;
 pub mod redact;
 pub mod registry;
 pub mod routes;
 pub mod serve;
+pub mod tls;
 pub mod trace;
 
 use std::path::PathBuf;
@@ -35,6 +37,7 @@ use limits::Limits;
 use limits::client::{ClientLimits, Gate};
 use registry::Upstream;
 use registry::credentials::DockerConfig;
+use tls::{InsecureHost, Trust};
 
 /// What the flags configure.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +56,10 @@ pub struct Settings {
     /// What people open behind a reverse proxy; its host is served beside localhost and IP
     /// literals ([`host`]).
     pub public_urls: Vec<PublicUrl>,
+    /// PEM files whose certificates are trusted beside the system's store (`--ca-cert`).
+    pub ca_certs: Vec<PathBuf>,
+    /// Hosts (and ports) whose certificates are not checked (`--insecure-host`).
+    pub insecure_hosts: Vec<InsecureHost>,
 }
 
 /// Shared by all handlers.
@@ -70,10 +77,16 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: Settings) -> Result<AppState, String> {
+        let trust = Trust::load(&settings.ca_certs, settings.insecure_hosts.clone())?;
+        AppState::with_trust(settings, &trust)
+    }
+
+    /// [`AppState::new`] with the trust already loaded (`main` logs what it holds first).
+    pub fn with_trust(settings: Settings, trust: &Trust) -> Result<AppState, String> {
         let guard = Guard::new(settings.allow_hosts);
         let docker_config = settings.docker_config.map(DockerConfig::new);
         Ok(AppState {
-            upstream: Arc::new(Upstream::new(guard, docker_config, settings.limits)?),
+            upstream: Arc::new(Upstream::new(guard, docker_config, settings.limits, trust)?),
             engine: Arc::new(Engine::new(settings.layers)),
             gate: Arc::new(Gate::new(settings.clients)),
             hosts: Arc::new(ServedHosts::new(settings.public_urls)),

@@ -9,6 +9,7 @@ use lading::guard::AllowedHost;
 use lading::host::PublicUrl;
 use lading::limits::client::ClientLimits;
 use lading::serve::{MAX_CONNECTIONS_PER_CLIENT, ServeLimits};
+use lading::tls::{InsecureHost, Trust};
 use lading::{AppState, Settings, app};
 use tracing_subscriber::EnvFilter;
 
@@ -23,6 +24,26 @@ struct Flags {
     /// repeatable. Allowed loopback hosts are spoken to over plain HTTP.
     #[arg(long = "allow-host", env = "LADING_ALLOW_HOSTS", value_delimiter = ',')]
     allow_hosts: Vec<AllowedHost>,
+    /// PEM file of certificates to trust beside the system's store (a company or registry
+    /// CA; a file may hold several); repeatable. Fixes "certificate signed by unknown
+    /// authority".
+    #[arg(
+        long = "ca-cert",
+        env = "LADING_CA_CERTS",
+        value_name = "FILE",
+        value_delimiter = ','
+    )]
+    ca_certs: Vec<PathBuf>,
+    /// HTTPS without certificate verification for this host (HOST, or HOST:PORT for one
+    /// port) only; repeatable. For test boxes: every view of it carries a warning. Does not
+    /// allow plain HTTP or private addresses (see --allow-host).
+    #[arg(
+        long = "insecure-host",
+        env = "LADING_INSECURE_HOSTS",
+        value_name = "HOST[:PORT]",
+        value_delimiter = ','
+    )]
+    insecure_hosts: Vec<InsecureHost>,
     /// Local mode: use DIR/config.json (auths, credHelpers, credsStore) as server-side
     /// credentials. Off by default; never enable on a shared instance.
     #[arg(long, env = "LADING_DOCKER_CONFIG", value_name = "DIR")]
@@ -131,13 +152,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let flags = Flags::parse();
     let clients = flags.client_limits();
     let serve_limits = flags.serve_limits();
-    let state = AppState::new(Settings {
-        clients,
-        allow_hosts: flags.allow_hosts,
-        docker_config: flags.docker_config,
-        public_urls: flags.public_urls,
-        ..Settings::default()
-    })?;
+    // A --ca-cert that cannot be used stops start-up, naming the file: serving with less
+    // trust than asked for would only fail later, less clearly.
+    let trust = match Trust::load(&flags.ca_certs, flags.insecure_hosts.clone()) {
+        Ok(trust) => trust,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::exit(2);
+        }
+    };
+    log_trust(&trust);
+    let state = AppState::with_trust(
+        Settings {
+            clients,
+            allow_hosts: flags.allow_hosts,
+            docker_config: flags.docker_config,
+            public_urls: flags.public_urls,
+            ca_certs: flags.ca_certs,
+            insecure_hosts: flags.insecure_hosts,
+            ..Settings::default()
+        },
+        &trust,
+    )?;
     let listener = tokio::net::TcpListener::bind(flags.listen).await?;
     tracing::info!("lading listening on http://{}", listener.local_addr()?);
     tracing::info!(
@@ -156,6 +192,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     lading::serve::run(listener, app(state), serve_limits, shutdown()).await?;
     Ok(())
+}
+
+/// What is trusted, said once at start-up; `--insecure-host` as a warning.
+fn log_trust(trust: &Trust) {
+    tracing::info!(
+        "TLS: trusting {} certificate authorities from the system store and {} from --ca-cert",
+        trust.system_roots,
+        trust.extra_roots
+    );
+    for warning in &trust.warnings {
+        tracing::warn!("{warning}");
+    }
+    let insecure = trust.insecure_hosts();
+    if !insecure.is_empty() {
+        tracing::warn!(
+            "TLS certificates are NOT verified for {} (--insecure-host): anyone on the path \
+             can read and change what these registries send; every view of them says so",
+            insecure.join(", ")
+        );
+    }
 }
 
 async fn shutdown() {

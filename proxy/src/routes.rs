@@ -3,6 +3,7 @@
 mod answer;
 mod attachment;
 mod blob;
+mod catalog;
 mod export;
 mod frontend;
 mod health;
@@ -14,7 +15,7 @@ mod tags;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
 use axum::{Router, middleware};
-use lading_shared::api::{HEALTH_PATH, IMAGE_PATH, TAGS_PATH};
+use lading_shared::api::{CATALOG_PATH, HEALTH_PATH, IMAGE_PATH, TAGS_PATH};
 use lading_shared::layer::{BLOB_PATH, EXPORT_PATH};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -34,12 +35,14 @@ pub fn router(state: AppState) -> Router {
         header::AUTHORIZATION,
         header::COOKIE,
         HeaderName::from_static(lading_shared::api::CREDENTIALS_HEADER),
+        HeaderName::from_static(lading_shared::api::HUB_CREDENTIALS_HEADER),
     ];
     // Every API route but health passes the per-client limits; health stays free for load
     // balancers, and the static app is not limited (it costs no upstream request).
     let limited = Router::new()
         .route(IMAGE_PATH, get(image::get_image))
         .route(TAGS_PATH, get(tags::list_tags))
+        .route(CATALOG_PATH, get(catalog::list_catalog))
         .route(lading_shared::layer::LAYER_PATH, get(layer::list_layer))
         .route(lading_shared::layer::MERGED_PATH, get(layer::list_merged))
         // Downloads also take a posted form: a link cannot carry the credentials header.

@@ -12,6 +12,7 @@ use reqwest::header::HeaderMap;
 
 use crate::error::{Failure, ProxyError};
 use crate::redact;
+use crate::registry::rate_limit;
 
 /// The ordered exchanges of one API call. Cheap to clone; shared by concurrent sub-requests.
 #[derive(Debug, Clone, Default)]
@@ -46,7 +47,8 @@ impl Trace {
             started: Instant::now(),
             request_headers: redact::headers(headers),
             purpose,
-            note: note.map(str::to_string),
+            // Notes may quote a realm, a `Link` or a redirect target: redacted like the rest.
+            note: note.map(redact::text),
         }
     }
 
@@ -90,9 +92,11 @@ impl Trace {
     /// What the answer says about how the registry was reached and what the view cost,
     /// read from the exchanges themselves (so success and failure say the same).
     pub fn registry_notes(&self) -> RegistryNotes {
+        let exchanges = self.lock();
         RegistryNotes {
             insecure_tls: self.insecure_tls.load(Ordering::Relaxed),
-            ..RegistryNotes::default()
+            rate_limit: rate_limit::last_reported(&exchanges),
+            pulls_spent: rate_limit::pulls_spent(&exchanges),
         }
     }
 

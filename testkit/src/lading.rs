@@ -44,6 +44,40 @@ impl LadingProcess {
         Self { process, addr }
     }
 
+    /// Like [`LadingProcess::spawn_with_env`], run through a command prefix: `prefix[0]
+    /// prefix[1..] BIN --listen … ARGS…` (the World's mount-namespace launcher). The prefix
+    /// must exec the binary in place so the process group stays the one killed on drop.
+    pub fn spawn_wrapped(
+        prefix: &[std::ffi::OsString],
+        bin: &Path,
+        extra_args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
+        let (program, prefix_args) = prefix
+            .split_first()
+            .expect("spawn_wrapped needs a non-empty command prefix");
+        let (process, addr) = launch(
+            |port| {
+                let mut command = Command::new(program);
+                command
+                    .args(prefix_args)
+                    .arg(bin)
+                    .arg("--listen")
+                    .arg(format!("127.0.0.1:{port}"))
+                    .args(extra_args)
+                    .envs(env.iter().copied());
+                command
+            },
+            &Readiness {
+                what: "lading",
+                path: "/api/health",
+                ready: &[200],
+                timeout: HEALTH_TIMEOUT,
+            },
+        );
+        Self { process, addr }
+    }
+
     /// "http://127.0.0.1:PORT".
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)

@@ -32,6 +32,7 @@ mod scripted;
 mod server;
 mod signing_key;
 mod token_server;
+mod world;
 
 pub use browser::{
     Browser, CHROMEDRIVER_BIN, CHROMIUM_BIN, Viewport, artifacts_dir, require_frontend_dist,
@@ -48,4 +49,9 @@ pub use scripted::{Canned, FOREIGN_HOST, JUNK_DIGEST, NextLink, ScriptedRegistry
 pub use server::BackgroundServer;
 pub use token_server::{
     DEFAULT_EXPIRES_IN, ISSUER, SERVICE, TokenPolicy, TokenRequest, TokenServer,
+};
+/// Docker Hub World fixture names, credentials and switches.
+pub use world::hub as docker_hub;
+pub use world::{
+    LeafCert, SeenRequest, Vendor, World, WorldFixtures, WorldOptions, engine as world_engine,
 };

@@ -11,6 +11,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::layer_link::LayerLink;
 use crate::components::link::Link;
 use crate::components::listing_row::owner;
+use crate::components::registry_notes::RegistryNotesView;
 use crate::components::requests_panel::RequestsPanel;
 use crate::file_format::{format_mtime, mode_string};
 use crate::format::{group_thousands, human_size, shorten_middle};
@@ -30,6 +31,7 @@ pub fn DirectoryView(subject: Subject, path: String, preview: FilePreview) -> im
         resolved_from,
         layer,
         layer_digest,
+        registry_notes,
         trace,
         ..
     } = preview;
@@ -109,6 +111,7 @@ pub fn DirectoryView(subject: Subject, path: String, preview: FilePreview) -> im
                 <AuthControl registry=subject.registry().to_owned() />
             </nav>
         </section>
+        <RegistryNotesView notes=registry_notes registry=subject.registry().to_owned() />
         <RequestsPanel trace />
         <section class="card">
             <h2>"Contents"</h2>

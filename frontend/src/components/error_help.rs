@@ -1,16 +1,16 @@
 //! The explanation and the way forward for each error kind: the sign-in form, near tags
 //! and paths as links, the platforms to choose from, the flag an operator would add.
 
-use lading_shared::api::{ErrorKind, PlatformCandidate};
+use lading_shared::api::{ErrorKind, PlatformCandidate, RegistryNotes};
 use lading_shared::reference::DEFAULT_TAG;
 use lading_shared::{Digest, Reference, Repository};
 use leptos::prelude::*;
 
 use crate::components::candidate_table::CandidateTable;
 use crate::components::link::Link;
+use crate::components::registry_help;
 use crate::components::sign_in::SignInForm;
-use crate::credentials::Credentials;
-use crate::format::human_wait;
+use crate::credentials::{Account, Credentials};
 use crate::links::{image_href, repo_href};
 
 /// What the help for one error can draw on.
@@ -25,6 +25,8 @@ pub struct Help {
     pub suggestions: Vec<String>,
     pub suggestion_href: Option<Callback<String, String>>,
     pub candidate_href: Option<Callback<Digest, String>>,
+    /// The rate limit as last reported, for when to retry.
+    pub notes: RegistryNotes,
 }
 
 pub fn help(h: Help) -> AnyView {
@@ -54,26 +56,27 @@ pub fn help(h: Help) -> AnyView {
             <p>"The manifest names a blob the registry does not hold (it may have been \
                 garbage-collected, or the push never finished). The manifest itself is intact."</p>
         }.into_any(),
-        _ => operational(h.kind, &h.registry, h.retry_after),
+        ErrorKind::TooManyRequests => {
+            registry_help::too_many_requests(&h.registry, h.retry_after, h.notes.rate_limit)
+        }
+        ErrorKind::Tls => registry_help::tls(host_or_placeholder(&h.registry)),
+        ErrorKind::NoCatalog => registry_help::no_catalog(&h.registry),
+        _ => operational(h.kind, &h.registry),
     }
 }
 
-/// Registries, networks and this server: what an operator or a wait would fix.
-fn operational(kind: ErrorKind, registry: &str, retry_after: Option<u64>) -> AnyView {
-    let host = if registry.is_empty() {
+fn host_or_placeholder(registry: &str) -> &str {
+    if registry.is_empty() {
         "HOST[:PORT]"
     } else {
         registry
     }
-    .to_string();
+}
+
+/// Registries, networks and this server: what an operator or a wait would fix.
+fn operational(kind: ErrorKind, registry: &str) -> AnyView {
+    let host = host_or_placeholder(registry).to_string();
     match kind {
-        ErrorKind::TooManyRequests => view! {
-            <p>{match retry_after {
-                Some(seconds) => format!("The registry asks to wait {} before trying again.", human_wait(seconds)),
-                None => "The registry did not say how long to wait; give it a minute.".to_string(),
-            }}
-            " Docker Hub limits anonymous pulls per IP address; signing in raises the limit."</p>
-        }.into_any(),
         ErrorKind::RefusedHost => view! {
             <p>"That registry resolves to a private, loopback or link-local address. Lading \
                 refuses those by default so that it cannot be used to reach into the network it \
@@ -126,7 +129,9 @@ fn access(kind: ErrorKind, registry: String) -> AnyView {
         }
         .into_any();
     }
-    let signed_in = Credentials::get().username(&registry).is_some();
+    let signed_in = Credentials::get()
+        .username(&Account::registry(&registry))
+        .is_some();
     view! {
         <p>{if signed_in {
             "The registry rejected the credentials stored for it. Sign in again."

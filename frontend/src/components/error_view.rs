@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::error_help::{Help, help};
 use crate::components::platform_context::same_view_for_platform;
+use crate::components::registry_notes::RegistryNotesView;
 use crate::components::requests_panel::RequestsPanel;
 use crate::view_query::ViewQuery;
 
@@ -34,6 +35,9 @@ pub fn ErrorView(
     /// page is on, with `&platform=`.
     #[prop(optional)]
     candidate_href: Option<Callback<Digest, String>>,
+    /// The registry the view was about when there is no repository (a catalog).
+    #[prop(optional, into)]
+    registry_host: Option<String>,
 ) -> impl IntoView {
     let ApiError {
         kind,
@@ -43,7 +47,7 @@ pub fn ErrorView(
         retry_after,
         candidates,
         suggestions,
-        registry_notes: _,
+        registry_notes,
         trace,
     } = error;
     let reference = input.as_deref().and_then(|i| Reference::parse(i).ok());
@@ -60,8 +64,11 @@ pub fn ErrorView(
     let registry = repository
         .as_ref()
         .map(|r| r.registry.clone())
+        .or(registry_host)
         .or(registry)
         .unwrap_or_default();
+    let notes =
+        view! { <RegistryNotesView notes=registry_notes.clone() registry=registry.clone() /> };
     let title = title(kind);
     let help = help(Help {
         kind,
@@ -74,6 +81,7 @@ pub fn ErrorView(
         suggestions,
         suggestion_href,
         candidate_href,
+        notes: registry_notes,
     });
     let transient = matches!(
         kind,
@@ -91,6 +99,7 @@ pub fn ErrorView(
         <section class="error-view" data-testid="error-view" data-kind=kind_name(kind) role="alert">
             <h2>{title}</h2>
             <p class="error-message">{message}</p>
+            {notes}
             {help}
             {(!registry_errors.is_empty()).then(|| view! { <RegistryErrors errors=registry_errors /> })}
             {retry}

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::app::{IMAGE_PARAM, REPO_PARAM};
 use crate::components::reference_form::ReferenceForm;
+use crate::view_query::REGISTRY as REGISTRY_PARAM;
 
 #[component]
 pub fn HeaderBar() -> impl IntoView {
@@ -18,6 +19,8 @@ pub fn HeaderBar() -> impl IntoView {
             .get_str(IMAGE_PARAM)
             .or_else(|| query.get_str(REPO_PARAM))
             .map(str::to_owned)
+            // A catalog page: an empty box, to type a reference from there.
+            .or_else(|| query.get_str(REGISTRY_PARAM).map(|_| String::new()))
     });
     view! {
         <header class="topbar">

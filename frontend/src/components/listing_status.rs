@@ -6,6 +6,7 @@ use lading_shared::Repository;
 use leptos::prelude::*;
 
 use crate::components::error_view::ErrorView;
+use crate::components::registry_notes::RegistryNotesView;
 use crate::components::requests_panel::RequestsPanel;
 use crate::format::{group_thousands, human_size};
 use crate::listing_stream::{Listing, Outcome};
@@ -16,7 +17,12 @@ pub fn ListingStatus(listing: Listing, repository: Option<Repository>) -> impl I
         None => view! { <Progress listing /> }.into_any(),
         Some(Outcome::Done(summary)) => {
             let entries = usize::try_from(summary.entries).unwrap_or(usize::MAX);
+            let registry = repository
+                .as_ref()
+                .map(|r| r.registry.clone())
+                .unwrap_or_default();
             view! {
+                <RegistryNotesView notes=summary.registry_notes.clone() registry />
                 <p class="listing-summary" data-testid="listing-summary">
                     <strong>{group_thousands(entries)}</strong>
                     {if entries == 1 { " entry" } else { " entries" }}

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::components::auth_control::AuthControl;
 use crate::components::link::Link;
+use crate::components::registry_notes::RegistryNotesView;
 use crate::components::requests_panel::RequestsPanel;
 use crate::layer_links::{Source, Subject};
 use crate::links::{file_href, listing_href};
@@ -16,6 +17,7 @@ pub fn MissingPath(subject: Subject, path: String, error: ApiError) -> impl Into
     let ApiError {
         message,
         suggestions,
+        registry_notes,
         trace,
         ..
     } = error;
@@ -49,6 +51,7 @@ pub fn MissingPath(subject: Subject, path: String, error: ApiError) -> impl Into
             {near}
             <p>"Go up to " {up_link} ", or " <Link href=listing_href(&subject)>"open the whole listing"</Link> "."</p>
             <AuthControl registry=subject.registry().to_owned() />
+            <RegistryNotesView notes=registry_notes registry=subject.registry().to_owned() />
         </section>
         <RequestsPanel trace />
     }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::credentials::Credentials;
+use crate::credentials::{Account, Credentials};
 
 /// The credentials form for `registry`. Submitting stores them for this tab; views that
 /// depend on them refetch by themselves.
@@ -17,7 +17,14 @@ pub fn SignInForm(
     /// Put the cursor in the user name field when the form appears (in a popover).
     #[prop(optional)]
     autofocus: bool,
+    /// Docker Hub's web API account (`registry` is then `docker.io`, for the text).
+    #[prop(optional)]
+    hub: bool,
 ) -> impl IntoView {
+    let account = match hub {
+        true => Account::HubApi,
+        false => Account::registry(&registry),
+    };
     let first_field = NodeRef::<leptos::html::Input>::new();
     if autofocus {
         Effect::new(move |_| {
@@ -30,13 +37,25 @@ pub fn SignInForm(
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let refused = RwSignal::new(false);
-    let title = format!("Sign in to {registry}");
+    let title = format!("Sign in to {}", account.label());
+    let scope = match hub {
+        true => view! {
+            " and sent only to Docker Hub's web API (" <code>"hub.docker.com"</code>
+            ": namespaces, tag dates), never to the registry. Registry pulls use the registry \
+             sign-in beside it. Use a personal access token where you can."
+        }
+        .into_any(),
+        false => view! {
+            " and sent only with requests for " <strong>{registry.clone()}</strong>
+            ". Use a read-only access token where the registry offers one."
+        }
+        .into_any(),
+    };
     let submit = {
-        let registry = registry.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let stored = credentials.sign_in(
-                &registry,
+                &account,
                 &username.get_untracked(),
                 &password.get_untracked(),
             );
@@ -48,13 +67,9 @@ pub fn SignInForm(
         }
     };
     view! {
-        <form class="sign-in" data-testid="sign-in" on:submit=submit>
+        <form class="sign-in" data-testid=if hub { "hub-sign-in" } else { "sign-in" } on:submit=submit>
             <h3>{title}</h3>
-            <p class="muted small">
-                "Kept in this browser tab only (session storage) and sent only with requests \
-                 for " <strong>{registry.clone()}</strong> ". Use a read-only access token \
-                 where the registry offers one."
-            </p>
+            <p class="muted small">"Kept in this browser tab only (session storage)" {scope}</p>
             <div class="fields">
                 <label>
                     "Username"

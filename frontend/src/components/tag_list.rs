@@ -1,15 +1,17 @@
 //! Every tag of a repository: filterable, ordered by version or otherwise, and rendered a
 //! window at a time so ten thousand tags stay fluid (sorting happens once per order;
-//! filtering is a substring scan; only the visible window reaches the DOM).
+//! filtering is a substring scan; only the visible window reaches the DOM). With details
+//! from the registry, a table (`tag_table.rs`) and a "recently pushed" order.
 
 use crate::components::link::Link;
-use lading_shared::api::SkippedTag;
+use lading_shared::api::{SkippedTag, TagDetail};
 use lading_shared::{Reference, Repository};
 use leptos::prelude::*;
 
+use crate::components::tag_table::{TagFacts, TagTable};
 use crate::format::group_thousands;
 use crate::links::image_href;
-use crate::tag_order::{TagOrder, filter_tags, sort_tags};
+use crate::tag_order::{TagOrder, filter_tags, sort_dated_tags};
 use crate::view_state::ViewState;
 
 /// Tags rendered at first, and added by each "Show more".
@@ -22,9 +24,17 @@ pub fn TagList(
     /// Samples of the skipped entries; `skipped_count` counts them all.
     skipped: Vec<SkippedTag>,
     skipped_count: u64,
+    /// What the registry says about (some of) the tags: dates, sizes, platforms.
+    #[prop(optional)]
+    details: Vec<TagDetail>,
 ) -> impl IntoView {
     let total = tags.len();
     let tags = StoredValue::new(tags);
+    let table = !details.is_empty();
+    let facts = TagFacts::new(repository.clone(), details);
+    let dates = StoredValue::new(facts.dates());
+    let dated = dates.with_value(|d| !d.is_empty());
+    let facts = StoredValue::new(facts);
     // Filter and order live in the URL (replaced as they change), so Back brings them back.
     let view = ViewState::get();
     let (initial_filter, initial_order) = view.query.with_untracked(|q| {
@@ -37,7 +47,10 @@ pub fn TagList(
     let order = RwSignal::new(initial_order);
     let filter = RwSignal::new(initial_filter);
     let limit = RwSignal::new(WINDOW);
-    let sorted = Memo::new(move |_| tags.with_value(|t| sort_tags(t, order.get())));
+    let sorted = Memo::new(move |_| {
+        let order = order.get();
+        tags.with_value(|t| dates.with_value(|d| sort_dated_tags(t, order, d)))
+    });
     let matching = Memo::new(move |_| sorted.with(|s| filter_tags(s, &filter.get())));
     let visible =
         move || matching.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>());
@@ -87,18 +100,25 @@ pub fn TagList(
                 }>
                     {TagOrder::ALL
                         .into_iter()
+                        .filter(|o| dated || *o != TagOrder::RecentlyPushed)
                         .map(|o| view! { <option value=o.id() selected=move || order.get() == o>{o.label()}</option> })
                         .collect_view()}
                 </select>
             </label>
         </div>
-        <ul class="tag-list" data-testid="tag-list">
-            <For each=visible key=|tag| tag.clone() let:tag>
-                <li data-testid="tag-item">
-                    <Link href=tag_href(&tag)>{tag.clone()}</Link>
-                </li>
-            </For>
-        </ul>
+        {match table {
+            true => view! { <TagTable facts visible=Signal::derive(visible) /> }.into_any(),
+            false => view! {
+                <ul class="tag-list" data-testid="tag-list">
+                    <For each=visible key=|tag| tag.clone() let:tag>
+                        <li data-testid="tag-item">
+                            <Link href=tag_href(&tag)>{tag.clone()}</Link>
+                        </li>
+                    </For>
+                </ul>
+            }
+            .into_any(),
+        }}
         <Show when=move || matching.with(Vec::is_empty)>
             <p class="muted">{move || if total == 0 { "This repository has no tags." } else { "No tag matches the filter." }}</p>
         </Show>

@@ -23,6 +23,7 @@ use crate::components::link_notice::{LinkNotice, WhiteoutNotice};
 use crate::components::listing_row::owner;
 use crate::components::loading::Loading;
 use crate::components::missing_path::MissingPath;
+use crate::components::registry_notes::RegistryNotesView;
 use crate::components::requests_panel::RequestsPanel;
 use crate::credentials::Credentials;
 use crate::file_format::{as_text, format_mtime, hex_dump, mode_string};
@@ -110,6 +111,7 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
         content_base64,
         truncated,
         fetched_bytes,
+        registry_notes,
         trace,
         ..
     } = preview;
@@ -196,6 +198,7 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
                 <AuthControl registry=subject.registry().to_owned() />
             </nav>
         </section>
+        <RegistryNotesView notes=registry_notes registry=subject.registry().to_owned() />
         <RequestsPanel trace />
         {(!whiteout).then(|| view! {
             <section class="card">

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use crate::components::link::Link;
 use crate::components::reference_form::ReferenceForm;
-use crate::links::{image_input_href, repo_href};
+use crate::components::registry_help::CatalogForm;
+use crate::links::{catalog_href, image_input_href, repo_href};
 use crate::pages::set_title;
 
 /// References worth a click: a Docker Hub manifest list, an official image, OCI indexes on
@@ -61,7 +62,21 @@ pub fn HomePage() -> impl IntoView {
                             "All tags of " <code>"alpine"</code>
                         </Link>
                     </li>
+                    <li>
+                        <Link href=catalog_href("docker.io", Some("library")) testid="official-images">
+                            "Docker Hub's official images"
+                        </Link>
+                    </li>
                 </ul>
+            </div>
+            <div class="browse">
+                <h2>"Browse repositories"</h2>
+                <CatalogForm />
+                <p class="muted small">
+                    "A registry's catalog (" <code>"/v2/_catalog"</code> ", where it offers one), \
+                     the part of it under a prefix, or a Docker Hub namespace (through Docker Hub's \
+                     web API)."
+                </p>
             </div>
         </section>
     }

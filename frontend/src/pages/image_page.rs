@@ -18,6 +18,7 @@ use crate::components::loading::Loading;
 use crate::components::platform_context::platform_href;
 use crate::components::raw_json::{RawDocument, RawJson};
 use crate::components::reference_form::take_paste_notes;
+use crate::components::registry_notes::RegistryNotesView;
 use crate::components::requests_panel::RequestsPanel;
 use crate::components::schema1_view::Schema1View;
 use crate::credentials::Credentials;
@@ -120,6 +121,7 @@ fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl I
         children,
         config,
         config_error,
+        registry_notes,
         trace,
         ..
     } = image;
@@ -138,6 +140,7 @@ fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl I
     };
     let notes = pasted.into_iter().chain(notes).collect();
     let pinned = reference.pinned(&digest);
+    let registry = reference.registry.clone();
     let from_index = index.as_ref().map(|i| i.reference.pinned(&i.digest));
     let facts = HeaderFacts {
         kind,
@@ -163,6 +166,7 @@ fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl I
     };
     view! {
         <ImageHeader facts />
+        <RegistryNotesView notes=registry_notes registry />
         <RequestsPanel trace />
         {body}
         <RawJson documents />

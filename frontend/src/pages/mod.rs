@@ -1,5 +1,6 @@
 //! One page per view; `app.rs` picks which from the URL.
 
+pub mod catalog_page;
 pub mod file_page;
 pub mod home_page;
 pub mod image_page;

@@ -1,17 +1,22 @@
-//! `/?repo=REGISTRY/REPOSITORY`: every tag of a repository, all pages followed by the proxy.
+//! `/?repo=REGISTRY/REPOSITORY`: every tag of a repository, all pages followed by the proxy,
+//! with the dates and sizes the registry (or Docker Hub's web API) gives for free.
 
 use lading_shared::Repository;
 use lading_shared::api::{ErrorKind, TagsResponse};
+use lading_shared::reference::DOCKER_HUB;
 use leptos::prelude::*;
 
 use crate::api::{fetch_tags, local_error};
 use crate::components::auth_control::AuthControl;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::{ErrorContext, ErrorView};
+use crate::components::link::Link;
 use crate::components::loading::Loading;
+use crate::components::registry_notes::RegistryNotesView;
 use crate::components::requests_panel::RequestsPanel;
 use crate::components::tag_list::TagList;
 use crate::credentials::Credentials;
+use crate::links::catalog_href;
 use crate::pages::set_title;
 
 /// `input` as typed in the link; the app gives each repository a page of its own, so a new
@@ -22,13 +27,13 @@ pub fn TagsPage(input: String) -> impl IntoView {
     let credentials = Credentials::get();
     let resource = LocalResource::new(move || {
         let parsed = Repository::parse(&input.get_value());
-        let header = parsed
+        let auth = parsed
             .as_ref()
-            .ok()
-            .and_then(|r| credentials.header_for(&r.registry));
+            .map(|r| credentials.auth_for(&r.registry))
+            .unwrap_or_default();
         async move {
             let result = match &parsed {
-                Ok(repository) => fetch_tags(repository, header).await,
+                Ok(repository) => fetch_tags(repository, auth).await,
                 Err(e) => Err(local_error(ErrorKind::InvalidReference, e.to_string())),
             };
             (parsed.ok(), result)
@@ -61,10 +66,25 @@ fn TagsBody(response: TagsResponse) -> impl IntoView {
         skipped,
         skipped_count,
         pages,
+        details,
+        detail_source,
+        detail_error,
+        registry_notes,
         trace,
-        ..
     } = response;
     let name = repository.to_string();
+    let registry = repository.registry.clone();
+    let hub = registry == DOCKER_HUB;
+    let source = detail_source.filter(|_| !details.is_empty()).map(|source| {
+        view! {
+            <p class="muted small detail-source" data-testid="detail-source">
+                "Dates, sizes and digests from " {source.label()} "."
+            </p>
+        }
+    });
+    let detail_error = detail_error.map(|e| {
+        view! { <p class="muted small detail-error" data-testid="detail-error">"No tag details: " {e}</p> }
+    });
     let pages_note = format!(
         "The registry listed them in {pages} page{}",
         if pages == 1 { "" } else { "s" }
@@ -80,13 +100,53 @@ fn TagsBody(response: TagsResponse) -> impl IntoView {
                 <p class="muted small">
                     {pages_note} " (" <code>{format!("GET /v2/{}/tags/list", repository.repository)}</code> ")."
                 </p>
-                <AuthControl registry=repository.registry.clone() />
+                <OtherRepositories repository=repository.clone() />
+                <div class="auth-controls">
+                    <AuthControl registry=registry.clone() label=if hub { "Registry sign-in" } else { "Sign in" } />
+                    {hub.then(|| view! { <AuthControl registry=registry.clone() hub=true /> })}
+                </div>
             </div>
+            <RegistryNotesView notes=registry_notes registry=registry.clone() />
         </section>
         <RequestsPanel trace />
         <section class="card">
             <h2>"Tags"</h2>
-            <TagList repository tags skipped skipped_count />
+            {source}
+            {detail_error}
+            <TagList repository tags skipped skipped_count details />
         </section>
     }
+}
+
+/// "Other repositories of library" (a Hub namespace), "… under team/", "… on HOST".
+#[component]
+fn OtherRepositories(repository: Repository) -> impl IntoView {
+    let registry = repository.registry.clone();
+    let parent = repository
+        .repository
+        .rsplit_once('/')
+        .map(|(parent, _)| parent.to_owned());
+    let links = match (registry == DOCKER_HUB, parent) {
+        (true, Some(namespace)) => {
+            let namespace = namespace.split('/').next().unwrap_or_default().to_owned();
+            let href = catalog_href(&registry, Some(&namespace));
+            view! { <Link href testid="other-repositories">"Other repositories of " <code>{namespace}</code></Link> }
+                .into_any()
+        }
+        (true, None) => ().into_any(),
+        (false, parent) => {
+            let under = parent.map(|parent| {
+                let prefix = format!("{parent}/");
+                let href = catalog_href(&registry, Some(&prefix));
+                view! { " · " <Link href testid="other-repositories-prefix">"under " <code>{prefix}</code></Link> }
+            });
+            let href = catalog_href(&registry, None);
+            view! {
+                <Link href testid="other-repositories">"Other repositories on " <code>{registry.clone()}</code></Link>
+                {under}
+            }
+            .into_any()
+        }
+    };
+    view! { <p class="small other-repositories">{links}</p> }
 }

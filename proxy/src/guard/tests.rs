@@ -309,3 +309,58 @@ fn allow_listed_hosts_are_not_reachable_by_hops_from_other_registries() {
         "public hops stay allowed"
     );
 }
+
+/// Issue 9: only names that are loopback by their spelling get plain HTTP; a real registry
+/// name mapped to 127.77.x.y in `/etc/hosts`, or a `*.localhost` name (Caddy serves those
+/// over HTTPS with its local CA), keeps HTTPS even when allow-listed.
+#[test]
+fn only_literal_loopback_names_get_plain_http() {
+    let guard = Guard::new(
+        [
+            "localhost",
+            "127.0.0.1",
+            "127.8.9.10:5000",
+            "[::1]",
+            "registry.localhost",
+            "ghcr.io",
+            "registry.internal",
+        ]
+        .iter()
+        .map(|h| h.parse().unwrap())
+        .collect(),
+    );
+    for (host, scheme) in [
+        ("localhost:5000", "http"),
+        ("LOCALHOST", "http"),
+        ("127.0.0.1:5000", "http"),
+        ("127.8.9.10:5000", "http"),
+        ("[::1]:5000", "http"),
+        ("registry.localhost", "https"),
+        ("ghcr.io", "https"),
+        ("registry.internal:5000", "https"),
+    ] {
+        assert_eq!(guard.scheme_for(host), scheme, "{host}");
+    }
+    assert!(matches!(
+        guard.check_url(&url("http://registry.localhost/v2/")),
+        Err(GuardError::PlainHttp { .. })
+    ));
+    assert!(matches!(
+        guard.check_url(&url("http://ghcr.io/v2/")),
+        Err(GuardError::PlainHttp { .. })
+    ));
+}
+
+#[test]
+fn host_entries_match_urls_by_host_and_port() {
+    let any_port = AllowedHost::parse("Registry.Example", "--insecure-host").unwrap();
+    let one_port = AllowedHost::parse("registry.example:8443", "--insecure-host").unwrap();
+    assert!(any_port.matches(&url("https://registry.example/v2/")));
+    assert!(any_port.matches(&url("https://registry.example:8443/v2/")));
+    assert!(!any_port.matches(&url("https://cdn.registry.example/v2/")));
+    assert!(one_port.matches(&url("https://registry.example:8443/v2/")));
+    assert!(!one_port.matches(&url("https://registry.example/v2/")));
+    assert_eq!(one_port.to_string(), "registry.example:8443");
+    let err = AllowedHost::parse("a/b", "--insecure-host").unwrap_err();
+    assert!(err.contains("--insecure-host"), "{err}");
+}

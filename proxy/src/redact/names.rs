@@ -5,8 +5,12 @@
 //! `md5`) are hidden wherever they appear.
 
 /// Names (lower case, without `-`, `_`, `.`) whose values are secret.
-const SECRET_NAMES: [&str; 23] = [
-    "sig",            // Azure SAS (`se`, `sp`, `sv`, `skoid` … are not secret)
+const SECRET_NAMES: [&str; 25] = [
+    "sig", // Azure SAS signature
+    // Azure SAS expiry and version: not secret alone, but issue 9 asks that no part of a
+    // SAS that dates or identifies the grant reach a page (`sp`, `sr` stay: the rights).
+    "se",
+    "sv",
     "policy",         // CloudFront custom policy (signed with the key pair)
     "keypairid",      // CloudFront
     "googleaccessid", // GCS V2 signing

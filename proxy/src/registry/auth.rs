@@ -1,7 +1,7 @@
 //! Authentication: the ping and its challenge, Basic, bearer token exchange (anonymous,
 //! credentialed, refresh-token), and the one retry after a 401.
 
-use lading_shared::api::{BasicCredentials, ExchangePurpose};
+use lading_shared::api::{BasicCredentials, ErrorKind, ExchangePurpose};
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, WWW_AUTHENTICATE,
 };
@@ -50,9 +50,10 @@ impl Session {
         note: &str,
     ) -> Result<Response, ProxyError> {
         let challenge = self.challenge().await?;
-        let auth = self.authorization(&challenge, scopes, false).await?;
+        let scopes = challenge.token_scopes(scopes);
+        let auth = self.authorization(&challenge, &scopes, false).await?;
         let response = self
-            .exchange(
+            .exchange_retrying(
                 method.clone(),
                 url,
                 with_auth(headers.clone(), &auth.header),
@@ -63,19 +64,15 @@ impl Session {
         if response.status() != StatusCode::UNAUTHORIZED {
             return Ok(response);
         }
+        // gcr.io may leave `WWW-Authenticate` off a 401: the ping's challenge stands.
         let values = response.headers().get_all(WWW_AUTHENTICATE);
         let fresh = challenge::select(values.iter().filter_map(|v| v.to_str().ok()));
         let fresh = fresh.unwrap_or_else(|| challenge.clone());
-        let mut wanted = scopes.to_vec();
-        if let Challenge::Bearer {
-            scope: Some(scope), ..
-        } = &fresh
-            && !wanted.contains(scope)
-        {
-            wanted.push(scope.clone());
-        }
-        let changed = strip(&fresh) != strip(&challenge);
+        let wanted = fresh.token_scopes(&scopes);
+        let changed = fresh.stripped() != challenge.stripped();
         let helps = auth.cached || changed || wanted.len() > scopes.len();
+        // Basic after Bearer is Harbor's answer to any Authorization header it did not
+        // like: answered once with the credentials themselves, never looped.
         let can =
             matches!(fresh, Challenge::Bearer { .. }) || self.credentials.is_some() && changed;
         if !(helps && can) {
@@ -84,7 +81,7 @@ impl Session {
         let auth = self.authorization(&fresh, &wanted, true).await?;
         let retry_note = format!("{note} (retried with fresh credentials after 401)");
         let retried = self
-            .exchange(
+            .exchange_retrying(
                 method,
                 url,
                 with_auth(headers, &auth.header),
@@ -94,11 +91,18 @@ impl Session {
             .await?;
         // The challenge is shared by everyone using this registry: it replaces the cached one
         // only once it has worked, so one odd 401 (an unusable realm, a blob answered by
-        // something else) cannot break the registry for everybody for an hour.
-        if retried.status() != StatusCode::UNAUTHORIZED {
+        // something else) cannot break the registry for everybody for an hour. Harbor's
+        // Basic-after-Bearer answers this request's header, not the registry's scheme: it
+        // does not replace a Bearer challenge.
+        let switch_only = matches!(
+            (&fresh, &challenge),
+            (Challenge::Basic { .. }, Challenge::Bearer { .. })
+        );
+        if retried.status() != StatusCode::UNAUTHORIZED && changed && !switch_only {
+            let keep = challenge.registry_scope();
             self.upstream
                 .challenges
-                .insert(self.challenge_key(), strip(&fresh))
+                .insert(self.challenge_key(), fresh.stripped().with_scope(keep))
                 .await;
         }
         Ok(retried)
@@ -116,7 +120,7 @@ impl Session {
         }
         let url = self.url("/v2/");
         let response = self
-            .exchange(
+            .exchange_retrying(
                 Method::GET,
                 &url,
                 HeaderMap::new(),
@@ -125,20 +129,25 @@ impl Session {
             )
             .await?;
         let status = response.status();
+        // Only the header decides: Quay's 401 body (`{"error": "Invalid bearer token
+        // format"}`) and ECR's (`Not Authorized`, text/plain) are not OCI JSON, and need
+        // not be.
         let challenge = if status.is_success() {
             Challenge::Anonymous
         } else if status == StatusCode::UNAUTHORIZED {
             let values = response.headers().get_all(WWW_AUTHENTICATE);
-            challenge::select(values.iter().filter_map(|v| v.to_str().ok())).ok_or_else(|| {
-                ProxyError::BadUpstream(format!(
-                    "{} answered 401 to /v2/ without a usable WWW-Authenticate challenge",
-                    self.registry
-                ))
-            })?
+            // A 401 naming no usable challenge still asks for credentials: Basic is what
+            // such registries take (and without credentials the resource's own 401 says so).
+            challenge::select(values.iter().filter_map(|v| v.to_str().ok()))
+                .unwrap_or(Challenge::Basic { realm: None })
         } else {
             return Err(self.upstream_failure(response, Fetching::Ping).await);
         };
-        let challenge = strip(&challenge);
+        // The ping names no resource, so a scope in its challenge is registry-wide
+        // (public.ecr.aws's literal `aws`) and is kept, to be asked for with every token;
+        // a repository scope there is a placeholder (GHCR's `repository:user/image:pull`).
+        let keep = challenge.registry_scope();
+        let challenge = challenge.stripped().with_scope(keep);
         self.upstream
             .challenges
             .insert(self.challenge_key(), challenge.clone())
@@ -230,12 +239,18 @@ impl Session {
         if !status.is_success() {
             let mut error = self.upstream_failure(response, Fetching::Token).await;
             if let ProxyError::Upstream { message, kind, .. } = &mut error
-                && *kind == lading_shared::api::ErrorKind::Unauthorized
+                && matches!(kind, ErrorKind::Unauthorized | ErrorKind::Denied)
             {
-                *message = format!(
-                    "the token server for {} rejected the credentials",
-                    self.registry
-                );
+                let registry = &self.registry;
+                *message = match self.credentials {
+                    Some(_) => format!("the token server for {registry} rejected the credentials"),
+                    // Some token servers refuse an anonymous token for a private repository
+                    // outright (rather than a token that cannot read it).
+                    None => format!(
+                        "the token server for {registry} gives no anonymous access to this: \
+                         it wants credentials (the repository is private, or does not exist)"
+                    ),
+                };
             }
             return Err(error);
         }
@@ -265,7 +280,7 @@ impl Session {
             _ => "anonymous token request",
         };
         let purpose = ExchangePurpose::Token;
-        self.exchange(Method::GET, &url, headers, purpose, Some(note))
+        self.exchange_retrying(Method::GET, &url, headers, purpose, Some(note))
             .await
     }
 
@@ -302,19 +317,6 @@ impl Session {
             Some("OAuth2 refresh-token request"),
         )
         .await
-    }
-}
-
-/// The challenge without per-response parts, as cached.
-fn strip(challenge: &Challenge) -> Challenge {
-    match challenge {
-        Challenge::Bearer { realm, service, .. } => Challenge::Bearer {
-            realm: realm.clone(),
-            service: service.clone(),
-            scope: None,
-            error: None,
-        },
-        other => other.clone(),
     }
 }
 

@@ -31,6 +31,71 @@ struct Raw {
     params: BTreeMap<String, String>,
 }
 
+impl Challenge {
+    /// The challenge without per-response parts (a resource's scope, an error), as cached.
+    pub fn stripped(&self) -> Challenge {
+        match self {
+            Challenge::Bearer { realm, service, .. } => Challenge::Bearer {
+                realm: realm.clone(),
+                service: service.clone(),
+                scope: None,
+                error: None,
+            },
+            other => other.clone(),
+        }
+    }
+
+    /// Its scope when it names no repository: one the registry wants asked for whatever is
+    /// read (public.ecr.aws's ping: `scope="aws"`). A repository scope in a ping is a
+    /// placeholder (GHCR's `repository:user/image:pull`), never a registry-wide one.
+    pub fn registry_scope(&self) -> Option<String> {
+        match self {
+            Challenge::Bearer {
+                scope: Some(scope), ..
+            } if !scope.starts_with("repository:") && !scope.trim().is_empty() => {
+                Some(scope.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// The same challenge with `scope` in place of its own (Bearer only).
+    pub fn with_scope(self, scope: Option<String>) -> Challenge {
+        match self {
+            Challenge::Bearer {
+                realm,
+                service,
+                error,
+                ..
+            } => Challenge::Bearer {
+                realm,
+                service,
+                scope,
+                error,
+            },
+            other => other,
+        }
+    }
+
+    /// The scopes to ask a token for: the caller's first (some token servers read only the
+    /// first), then the challenge's own where it adds some (space-separated, as the token
+    /// spec allows): public.ecr.aws's `aws`, or the scope a resource's 401 named.
+    pub fn token_scopes(&self, scopes: &[String]) -> Vec<String> {
+        let mut wanted = scopes.to_vec();
+        if let Challenge::Bearer {
+            scope: Some(scope), ..
+        } = self
+        {
+            for scope in scope.split_whitespace() {
+                if !wanted.iter().any(|w| w == scope) {
+                    wanted.push(scope.to_string());
+                }
+            }
+        }
+        wanted
+    }
+}
+
 /// Picks the challenge to answer from all `WWW-Authenticate` values: Bearer over Basic.
 pub fn select<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<Challenge> {
     let raws: Vec<Raw> = values.into_iter().flat_map(parse).collect();
@@ -189,6 +254,118 @@ mod tests {
         for (values, want) in cases {
             assert_eq!(select(values.iter().copied()), want, "{values:?}");
         }
+    }
+
+    fn basic(realm: &str) -> Challenge {
+        Challenge::Basic {
+            realm: Some(realm.into()),
+        }
+    }
+
+    /// Every vendor's `WWW-Authenticate`, literally as REGISTRIES.md records it.
+    #[test]
+    fn parses_every_vendors_challenge() {
+        let ecr = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+        let ecr_header = format!(r#"Basic realm="https://{ecr}/",service="ecr.amazonaws.com""#);
+        let cases: Vec<(&str, Challenge)> = vec![
+            (
+                r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/redis:pull""#,
+                bearer(
+                    "https://auth.docker.io/token",
+                    Some("registry.docker.io"),
+                    Some("repository:library/redis:pull"),
+                ),
+            ),
+            (
+                r#"Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:user/image:pull""#,
+                bearer(
+                    "https://ghcr.io/token",
+                    Some("ghcr.io"),
+                    Some("repository:user/image:pull"),
+                ),
+            ),
+            // gcr.io: the service unquoted.
+            (
+                r#"Bearer realm="https://gcr.io/v2/token",service=gcr.io"#,
+                bearer("https://gcr.io/v2/token", Some("gcr.io"), None),
+            ),
+            // Artifact Registry: no service at all.
+            (
+                r#"Bearer realm="https://us-docker.pkg.dev/v2/token""#,
+                bearer("https://us-docker.pkg.dev/v2/token", None, None),
+            ),
+            (
+                r#"Bearer realm="https://quay.io/v2/auth",service="quay.io""#,
+                bearer("https://quay.io/v2/auth", Some("quay.io"), None),
+            ),
+            // ECR: Basic only, its realm a URL that is never fetched.
+            (&ecr_header, basic(&format!("https://{ecr}/"))),
+            (
+                r#"Bearer realm="https://public.ecr.aws/token/",service="public.ecr.aws",scope="aws""#,
+                bearer(
+                    "https://public.ecr.aws/token/",
+                    Some("public.ecr.aws"),
+                    Some("aws"),
+                ),
+            ),
+            (
+                r#"Bearer realm="https://myreg.azurecr.io/oauth2/token",service="myreg.azurecr.io""#,
+                bearer(
+                    "https://myreg.azurecr.io/oauth2/token",
+                    Some("myreg.azurecr.io"),
+                    None,
+                ),
+            ),
+            // GitLab: the service is a literal, not the host.
+            (
+                r#"Bearer realm="https://gitlab.com/jwt/auth",service="container_registry""#,
+                bearer(
+                    "https://gitlab.com/jwt/auth",
+                    Some("container_registry"),
+                    None,
+                ),
+            ),
+            (
+                r#"Bearer realm="https://harbor.example/service/token",service="harbor-registry""#,
+                bearer(
+                    "https://harbor.example/service/token",
+                    Some("harbor-registry"),
+                    None,
+                ),
+            ),
+            // Harbor once an Authorization header was sent.
+            (r#"Basic realm="harbor""#, basic("harbor")),
+            (
+                r#"Basic realm="Artifactory Realm""#,
+                basic("Artifactory Realm"),
+            ),
+        ];
+        for (header, want) in cases {
+            assert_eq!(select([header]), Some(want), "{header}");
+        }
+    }
+
+    #[test]
+    fn a_registry_wide_scope_is_kept_and_asked_for() {
+        let pull = vec!["repository:docker/library/alpine:pull".to_string()];
+        let ecr = select([
+            r#"Bearer realm="https://public.ecr.aws/token/",service="public.ecr.aws",scope="aws""#,
+        ])
+        .unwrap();
+        assert_eq!(ecr.registry_scope().as_deref(), Some("aws"));
+        let cached = ecr.stripped().with_scope(ecr.registry_scope());
+        assert_eq!(
+            cached.token_scopes(&pull),
+            ["repository:docker/library/alpine:pull", "aws"]
+        );
+        // GHCR's ping names a placeholder repository: not asked for.
+        let ghcr = select([r#"Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:user/image:pull""#]).unwrap();
+        assert_eq!(ghcr.registry_scope(), None);
+        // A resource's 401 may name several scopes at once; none is asked for twice.
+        let two = bearer("r", None, Some("repository:a:pull  repository:b:pull"));
+        let wanted = two.token_scopes(&["repository:a:pull".to_string()]);
+        assert_eq!(wanted, ["repository:a:pull", "repository:b:pull"]);
+        assert_eq!(basic("harbor").token_scopes(&pull), pull);
     }
 
     #[test]

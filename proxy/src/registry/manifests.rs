@@ -4,7 +4,8 @@
 //! is resolved with HEAD and its bytes served from cache when the same identity has read that
 //! digest from the same repository before (the cache is keyed by `access::ContentScope`). The
 //! HEAD, made with this request's credentials, also proves this person may read the
-//! repository now, before cached bytes are handed out.
+//! repository now, before cached bytes are handed out. A failed HEAD (other than 401) is
+//! followed by one GET, for the registry's own error body.
 
 use std::sync::Arc;
 
@@ -12,11 +13,12 @@ use bytes::Bytes;
 use lading_shared::api::ExchangePurpose;
 use lading_shared::manifest::{MAX_MANIFEST_BYTES, manifest_digest};
 use lading_shared::media_type::MANIFEST_ACCEPT;
+use lading_shared::reference::DOCKER_HUB;
 use lading_shared::{Digest, Manifest, MediaType};
 use reqwest::{Method, StatusCode};
 
-use super::Session;
 use super::transport::{header_string, read_capped, retry_after};
+use super::{Session, rate_limit};
 use crate::error::{Fetching, ProxyError};
 
 const DOCKER_CONTENT_DIGEST: &str = "docker-content-digest";
@@ -88,48 +90,89 @@ impl Session {
             )
             .await?;
         let status = head.status();
-        if status.is_success() {
-            // A digest asked for is the key, whatever the header claims: cached bytes were
-            // hashed to their key, so `repo@B` can never be answered with manifest A. Only a
-            // tag takes the registry's word for its digest.
-            let digest = requested.clone().or_else(|| {
-                header_string(head.headers(), DOCKER_CONTENT_DIGEST)
-                    .and_then(|d| Digest::parse(&d).ok())
-            });
-            if let Some(digest) = digest {
-                // This request's own HEAD just succeeded: it may read the repository.
-                let key = (self.content_scope(repository), digest.clone());
-                if let Some(cached) = self.upstream.manifests.get(&key).await {
-                    return Ok((cached, digest));
-                }
+        let (purpose, note) = if status.is_success() {
+            if let Some(hit) = self.cached_after_head(&head, repository, &requested).await {
+                return Ok(hit);
             }
-        } else if status != StatusCode::METHOD_NOT_ALLOWED && status != StatusCode::NOT_IMPLEMENTED
+            (ExchangePurpose::ManifestGet, "GET the manifest")
+        } else if status == StatusCode::METHOD_NOT_ALLOWED || status == StatusCode::NOT_IMPLEMENTED
         {
-            // HEAD carries no error body; the status alone decides.
-            let retry = retry_after(head.headers());
-            return Err(ProxyError::from_upstream(
-                status.as_u16(),
-                retry,
-                b"",
-                &self.registry,
-                Fetching::Manifest,
-            ));
-        }
-
+            let note = "GET the manifest (the registry does not answer HEAD)";
+            (ExchangePurpose::ManifestGet, note)
+        } else if status == StatusCode::UNAUTHORIZED || self.no_get_after(status) {
+            return Err(self.head_failure(&head));
+        } else {
+            // A HEAD answer has no body, so the registry's own code, message and detail
+            // ("OCI manifest found, but accept header does not support OCI manifests",
+            // Harbor's `UNKNOWN` "not found") are only in a GET's answer. Read once, capped
+            // like every error body; should the GET succeed, it is the manifest.
+            let note =
+                "GET once to read the registry's error: the HEAD failed, and a HEAD has no body";
+            (ExchangePurpose::ErrorBody, note)
+        };
+        drop(head);
         let response = self
-            .send(
-                Method::GET,
-                &url,
-                Some(&accept),
-                &scopes,
-                ExchangePurpose::ManifestGet,
-                "GET the manifest",
-            )
+            .send(Method::GET, &url, Some(&accept), &scopes, purpose, note)
             .await?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(self.upstream_failure(response, Fetching::Manifest).await);
+        if !response.status().is_success() {
+            let error = self.upstream_failure(response, Fetching::Manifest).await;
+            return Err(error.with_rate_limit(self.last_rate_limit().as_ref()));
         }
+        self.read_manifest(response, repository, requested).await
+    }
+
+    /// Cached bytes for the digest a successful HEAD named (or the one asked for).
+    async fn cached_after_head(
+        &self,
+        head: &reqwest::Response,
+        repository: &str,
+        requested: &Option<Digest>,
+    ) -> Option<(Arc<RawManifest>, Digest)> {
+        // A digest asked for is the key, whatever the header claims: cached bytes were
+        // hashed to their key, so `repo@B` can never be answered with manifest A. Only a
+        // tag takes the registry's word for its digest.
+        let digest = requested.clone().or_else(|| {
+            header_string(head.headers(), DOCKER_CONTENT_DIGEST)
+                .and_then(|d| Digest::parse(&d).ok())
+        })?;
+        // This request's own HEAD just succeeded: it may read the repository.
+        let key = (self.content_scope(repository), digest.clone());
+        let cached = self.upstream.manifests.get(&key).await?;
+        Some((cached, digest))
+    }
+
+    /// Whether a failed HEAD must not be followed by a GET for its error body. Docker Hub's
+    /// 429 is its pull limit (or its request rate): a failed GET would not cost a pull, but
+    /// it is one more request to a registry that asked for fewer, it would be refused the
+    /// same way, and should it slip through it *would* cost a pull the person is short of.
+    /// The HEAD's status and headers already say all a person needs.
+    fn no_get_after(&self, status: StatusCode) -> bool {
+        status == StatusCode::TOO_MANY_REQUESTS && self.registry == DOCKER_HUB
+    }
+
+    /// A failed HEAD told from its status and headers alone.
+    fn head_failure(&self, head: &reqwest::Response) -> ProxyError {
+        let retry = retry_after(head.headers());
+        let status = head.status().as_u16();
+        let error =
+            ProxyError::from_upstream(status, retry, b"", &self.registry, Fetching::Manifest);
+        error.with_rate_limit(self.last_rate_limit().as_ref())
+    }
+
+    /// The pull rate limit most recently reported in this view (the failing answer's own
+    /// headers included: it was recorded before this is asked).
+    pub fn last_rate_limit(&self) -> Option<lading_shared::api::PullRateLimit> {
+        rate_limit::last_reported(&self.trace.exchanges())
+    }
+
+    /// A successful GET's manifest: capped, checked against the digest asked for, decoded
+    /// and cached under this request's scope.
+    async fn read_manifest(
+        &self,
+        response: reqwest::Response,
+        repository: &str,
+        requested: Option<Digest>,
+    ) -> Result<(Arc<RawManifest>, Digest), ProxyError> {
         let content_type = header_string(response.headers(), "content-type");
         let header_digest = header_string(response.headers(), DOCKER_CONTENT_DIGEST);
         let bytes = read_capped(response, MAX_MANIFEST_BYTES, "manifest").await?;

@@ -1,8 +1,10 @@
 //! A tag that is not there, explained: which tag, whether Lading assumed it, the tags near
 //! it, and whether the repository exists at all.
 //!
-//! A `HEAD` of a missing manifest carries no error body, so its 404 cannot tell "no such
-//! tag" from "no such repository". One extra request, the first page of the tag list
+//! A `HEAD` of a missing manifest carries no error body; the one `GET` after it (see
+//! `manifests`) reads the registry's own, but registries word "no such tag" and "no such
+//! repository" alike (Harbor's `UNKNOWN` "not found", GHCR's one answer for private and
+//! missing). One extra request, the first page of the tag list
 //! (bounded like any tag page, and in time), settles it, and is recorded in the trace: a
 //! repository's absence is reported as such, never as a missing tag of a repository that
 //! does not exist.

@@ -9,12 +9,16 @@ pub mod access;
 pub mod auth;
 pub mod blobs;
 pub mod body;
+pub mod catalog;
 pub mod challenge;
 pub mod credentials;
 pub mod image;
 pub mod manifests;
 pub mod missing;
+pub mod rate_limit;
+pub mod retry;
 pub mod stream;
+pub mod tag_details;
 pub mod tags;
 pub mod token;
 pub mod transport;
@@ -31,6 +35,7 @@ use access::ContentScope;
 use crate::error::ProxyError;
 use crate::guard::Guard;
 use crate::limits::Limits;
+use crate::tls::{Clients, Trust};
 use crate::trace::Trace;
 use challenge::Challenge;
 use credentials::{Credentials, DockerConfig};
@@ -49,9 +54,10 @@ pub use manifests::RawManifest;
 
 /// State shared by all sessions: the HTTP client and the caches.
 pub struct Upstream {
-    pub http: reqwest::Client,
+    /// Verifying, and without verification for `--insecure-host`s (chosen per URL).
+    pub http: Clients,
     /// For blob bodies: no total timeout, only per-read (see `stream`).
-    pub streaming_http: reqwest::Client,
+    pub streaming_http: Clients,
     pub guard: Guard,
     pub challenges: moka::future::Cache<String, Challenge>,
     pub tokens: TokenCache,
@@ -70,13 +76,14 @@ impl Upstream {
         guard: Guard,
         docker_config: Option<DockerConfig>,
         limits: Limits,
+        trust: &Trust,
     ) -> Result<Upstream, String> {
-        let http = transport::client(&guard, &limits).map_err(|e| e.to_string())?;
+        let http = transport::client(&guard, &limits, trust).map_err(|e| e.to_string())?;
         let mut salt = [0u8; 32];
         getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
         Ok(Upstream {
             http,
-            streaming_http: transport::streaming_client(&guard, &limits)
+            streaming_http: transport::streaming_client(&guard, &limits, trust)
                 .map_err(|e| e.to_string())?,
             guard,
             challenges: challenge_cache(),
@@ -120,7 +127,7 @@ pub struct Session {
     pub credentials: Option<Credentials>,
     pub trace: Trace,
     /// `Upstream::http`, or `Upstream::streaming_http` for blob bodies (`Session::streaming`).
-    pub client: reqwest::Client,
+    pub client: Clients,
 }
 
 impl Session {

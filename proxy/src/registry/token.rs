@@ -39,15 +39,21 @@ pub struct Token {
     pub keep_for: Duration,
 }
 
-/// The token endpoint's answer. Some servers send `access_token` instead of `token`.
+/// The token endpoint's answer. Some servers send `access_token` instead of `token` (ACR),
+/// some only `token` with no expiry at all (GHCR, GitLab, public.ecr.aws); Docker Hub sends
+/// both, the same token. `issued_at` is read past on purpose: the lifetime counts from when
+/// the token arrived here, so a token server whose clock is behind cannot make every token
+/// look expired on arrival (nor one ahead make them outlive their real expiry by much, given
+/// the refresh margin).
 #[derive(Debug, Deserialize)]
 struct TokenBody {
     #[serde(default)]
-    token: Option<String>,
+    token: Option<serde_json::Value>,
     #[serde(default)]
-    access_token: Option<String>,
+    access_token: Option<serde_json::Value>,
+    /// Seconds; a number, a float or a numeric string have all been seen.
     #[serde(default)]
-    expires_in: Option<i64>,
+    expires_in: Option<serde_json::Value>,
 }
 
 /// Parses a token response body.
@@ -56,10 +62,12 @@ pub fn parse_token_body(body: &[u8]) -> Option<Token> {
     let value = [parsed.token, parsed.access_token]
         .into_iter()
         .flatten()
+        .filter_map(|t| t.as_str().map(str::to_string))
         .find(|t| !t.is_empty())?;
     let lifetime = parsed
         .expires_in
-        .and_then(|s| u64::try_from(s).ok())
+        .as_ref()
+        .and_then(seconds)
         .map(Duration::from_secs)
         .unwrap_or(MIN_TOKEN_LIFETIME)
         .max(MIN_TOKEN_LIFETIME);
@@ -67,6 +75,15 @@ pub fn parse_token_body(body: &[u8]) -> Option<Token> {
         value: Secret::new(value),
         keep_for: lifetime.saturating_sub(REFRESH_MARGIN),
     })
+}
+
+/// Whole seconds from `300`, `300.5` or `"300"`; negative or junk is none.
+fn seconds(value: &serde_json::Value) -> Option<u64> {
+    let number = match value {
+        serde_json::Value::String(text) => text.trim().parse::<f64>().ok()?,
+        other => other.as_f64()?,
+    };
+    (number.is_finite() && number >= 0.0).then(|| number.min(u64::MAX as f64) as u64)
 }
 
 /// The token request URL: `realm?service=…&scope=…&scope=…[&account=…]`. The scope the
@@ -155,6 +172,69 @@ mod tests {
         assert!(parse_token_body(b"<html>").is_none());
         let t = parse_token_body(br#"{"token":"x","expires_in":-5}"#).unwrap();
         assert_eq!(t.keep_for, MIN_TOKEN_LIFETIME - REFRESH_MARGIN);
+    }
+
+    /// Each vendor's token answer, as REGISTRIES.md records it.
+    #[test]
+    fn reads_every_vendors_token_answer() {
+        let floor = MIN_TOKEN_LIFETIME - REFRESH_MARGIN;
+        let cases: [(&[u8], &str, Duration); 8] = [
+            // Docker Hub: both fields, the same token, and an `issued_at` read past.
+            (
+                br#"{"token":"hub","access_token":"hub","expires_in":300,"issued_at":"2022-11-01T06:11:20.10593176Z"}"#,
+                "hub",
+                Duration::from_secs(290),
+            ),
+            // GHCR, GitLab, public.ecr.aws: `token` alone, no expiry (60 s by the spec).
+            (br#"{"token":"djE6Z2hjcg=="}"#, "djE6Z2hjcg==", floor),
+            // ACR: `access_token` alone (a refresh token beside it is not ours to keep).
+            (br#"{"access_token":"acr","refresh_token":"r"}"#, "acr", floor),
+            // Harbor: an old `issued_at` does not shorten the life counted from now.
+            (
+                br#"{"token":"harbor","expires_in":1800,"issued_at":"2001-01-01T00:00:00Z"}"#,
+                "harbor",
+                Duration::from_secs(1790),
+            ),
+            // gcr.io: 12 hours.
+            (br#"{"token":"g","expires_in":43200}"#, "g", Duration::from_secs(43190)),
+            // Below 60 s counts as 60 s.
+            (br#"{"token":"short","expires_in":30}"#, "short", floor),
+            (br#"{"token":"f","expires_in":300.9}"#, "f", Duration::from_secs(290)),
+            (br#"{"token":"s","expires_in":"120"}"#, "s", Duration::from_secs(110)),
+        ];
+        for (body, token, keep_for) in cases {
+            let t = parse_token_body(body)
+                .unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(body)));
+            assert_eq!((t.value.expose(), t.keep_for), (token, keep_for));
+        }
+        assert!(parse_token_body(br#"{"token":null,"access_token":42}"#).is_none());
+    }
+
+    /// GitLab's service is the literal `container_registry`, public.ecr.aws's scope the
+    /// literal `aws`: both are sent as the challenge gave them, never replaced by the host.
+    #[test]
+    fn token_url_sends_the_challenges_own_service_and_scopes() {
+        let realm = Url::parse("https://gitlab.com/jwt/auth").unwrap();
+        let scopes = vec!["repository:group/project:pull".to_string()];
+        let url = token_url(&realm, Some("container_registry"), &scopes, None);
+        assert_eq!(
+            url.as_str(),
+            "https://gitlab.com/jwt/auth?service=container_registry&scope=repository%3Agroup%2Fproject%3Apull"
+        );
+        let realm = Url::parse("https://public.ecr.aws/token/").unwrap();
+        let scopes = vec![
+            "repository:docker/library/alpine:pull".to_string(),
+            "aws".to_string(),
+        ];
+        let url = token_url(&realm, Some("public.ecr.aws"), &scopes, None);
+        assert_eq!(
+            url.as_str(),
+            "https://public.ecr.aws/token/?service=public.ecr.aws&scope=repository%3Adocker%2Flibrary%2Falpine%3Apull&scope=aws"
+        );
+        // Artifact Registry sends no service: none is invented.
+        let realm = Url::parse("https://us-docker.pkg.dev/v2/token").unwrap();
+        let url = token_url(&realm, None, &scopes[..1], None);
+        assert!(!url.as_str().contains("service="), "{url}");
     }
 
     #[test]

@@ -13,23 +13,25 @@ use crate::error::{Fetching, ProxyError};
 use crate::guard::{Guard, GuardError};
 use crate::limits::Limits;
 use crate::redact;
+use crate::tls::{Clients, Trust};
 
 /// Error bodies are read only this far (enough for any registry's JSON error).
 pub const MAX_ERROR_BODY: usize = 64 * 1024;
 const USER_AGENT: &str = concat!("lading/", env!("CARGO_PKG_VERSION"));
 
-/// The one HTTP client: no automatic redirects (each hop is checked by hand), no proxies from
-/// the environment, DNS through the guard.
-pub fn client(guard: &Guard, limits: &Limits) -> reqwest::Result<reqwest::Client> {
-    builder(guard, limits)
-        .timeout(limits.upstream_request)
-        .build()
+/// The one HTTP client (with its `--insecure-host` twin): no automatic redirects (each hop is
+/// checked by hand), no proxies from the environment, DNS through the guard, the roots of
+/// [`Trust`].
+pub fn client(guard: &Guard, limits: &Limits, trust: &Trust) -> reqwest::Result<Clients> {
+    Clients::build(trust, || {
+        builder(guard, limits).timeout(limits.upstream_request)
+    })
 }
 
 /// The same client for blob bodies, which may rightly take longer than `Limits::upstream_request`:
 /// only a stalled read ends them.
-pub fn streaming_client(guard: &Guard, limits: &Limits) -> reqwest::Result<reqwest::Client> {
-    builder(guard, limits).build()
+pub fn streaming_client(guard: &Guard, limits: &Limits, trust: &Trust) -> reqwest::Result<Clients> {
+    Clients::build(trust, || builder(guard, limits))
 }
 
 fn builder(guard: &Guard, limits: &Limits) -> reqwest::ClientBuilder {
@@ -76,7 +78,13 @@ impl Session {
                 .finish(pending, None, None, Some(format!("refused: {refused}")));
             return Err(ProxyError::Refused(refused));
         }
-        let mut request = self.client.request(method, url.clone()).headers(headers);
+        // An `--insecure-host` is chosen per URL, so only hops to that host:port skip the
+        // certificate check, and every view that made one says so.
+        let (client, insecure) = self.client.pick(url);
+        if insecure {
+            self.trace.note_insecure_tls();
+        }
+        let mut request = client.request(method, url.clone()).headers(headers);
         if let Some(body) = body {
             request = request.body(body);
         }
@@ -101,7 +109,8 @@ impl Session {
     }
 }
 
-/// Types a reqwest failure: refused by the guard, timed out, or unreachable.
+/// Types a reqwest failure: refused by the guard, a TLS handshake that failed, timed out,
+/// or unreachable.
 pub fn network_error(url: &Url, error: &reqwest::Error) -> ProxyError {
     let host = url
         .host_str()
@@ -115,6 +124,9 @@ pub fn network_error(url: &Url, error: &reqwest::Error) -> ProxyError {
             return ProxyError::Refused(refused.clone());
         }
         source = e.source();
+    }
+    if let Some(tls) = crate::tls::failure(&host, error) {
+        return tls;
     }
     if error.is_timeout() {
         // Which limit it was (connect, idle read, whole request) decides what a person

@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use axum::response::Response;
-use lading_shared::api::{Exchange, ImageResponse, RegistryNotes, TagsResponse};
+use lading_shared::api::{CatalogResponse, Exchange, ImageResponse, RegistryNotes, TagsResponse};
 use serde::Serialize;
 
 use crate::AppState;
@@ -26,6 +26,13 @@ impl Traced for ImageResponse {
 }
 
 impl Traced for TagsResponse {
+    fn set_trace(&mut self, trace: Vec<Exchange>, notes: RegistryNotes) {
+        self.trace = trace;
+        self.registry_notes = notes;
+    }
+}
+
+impl Traced for CatalogResponse {
     fn set_trace(&mut self, trace: Vec<Exchange>, notes: RegistryNotes) {
         self.trace = trace;
         self.registry_notes = notes;

@@ -12,6 +12,7 @@ mod browser_faults;
 mod browser_hostile;
 mod browser_layers;
 mod browser_look;
+mod browser_registries;
 mod browser_walk;
 mod credentials;
 mod download_forms;
@@ -28,7 +29,9 @@ mod layer_smoke;
 mod limits;
 mod limits_sizes;
 mod limits_time;
+mod registries;
 mod registry_auth;
+mod registry_lists;
 mod registry_plain;
 mod scripted_blobs;
 mod scripted_registry;
@@ -37,6 +40,7 @@ mod ssrf_dns;
 mod ssrf_hops;
 mod ssrf_paths;
 mod ssrf_targets;
+mod tls;
 mod trace_purpose;
 
 /// The binary the attacks run against: this build's `lading`, or the one named by
