@@ -24,44 +24,30 @@ impl LadingProcess {
 
     /// Like [`LadingProcess::spawn`], with extra environment variables (e.g. `RUST_LOG`).
     pub fn spawn_with_env(bin: &Path, extra_args: &[&str], env: &[(&str, &str)]) -> Self {
-        let (process, addr) = launch(
-            |port| {
-                let mut command = Command::new(bin);
-                command
-                    .arg("--listen")
-                    .arg(format!("127.0.0.1:{port}"))
-                    .args(extra_args)
-                    .envs(env.iter().copied());
-                command
-            },
-            &Readiness {
-                what: "lading",
-                path: "/api/health",
-                ready: &[200],
-                timeout: HEALTH_TIMEOUT,
-            },
-        );
-        Self { process, addr }
+        Self::spawn_wrapped(&[], bin, extra_args, env)
     }
 
     /// Like [`LadingProcess::spawn_with_env`], run through a command prefix: `prefix[0]
-    /// prefix[1..] BIN --listen … ARGS…` (the World's mount-namespace launcher). The prefix
-    /// must exec the binary in place so the process group stays the one killed on drop.
+    /// prefix[1..] BIN --listen … ARGS…` (the World's mount-namespace launcher); an empty
+    /// prefix runs the binary itself. The prefix must exec the binary in place so the process
+    /// group stays the one killed on drop.
     pub fn spawn_wrapped(
         prefix: &[std::ffi::OsString],
         bin: &Path,
         extra_args: &[&str],
         env: &[(&str, &str)],
     ) -> Self {
-        let (program, prefix_args) = prefix
-            .split_first()
-            .expect("spawn_wrapped needs a non-empty command prefix");
         let (process, addr) = launch(
             |port| {
-                let mut command = Command::new(program);
+                let mut command = match prefix.split_first() {
+                    Some((program, prefix_args)) => {
+                        let mut command = Command::new(program);
+                        command.args(prefix_args).arg(bin);
+                        command
+                    }
+                    None => Command::new(bin),
+                };
                 command
-                    .args(prefix_args)
-                    .arg(bin)
                     .arg("--listen")
                     .arg(format!("127.0.0.1:{port}"))
                     .args(extra_args)

@@ -8,6 +8,7 @@ pub mod broken_link;
 pub mod candidate_table;
 pub mod config_summary;
 pub mod copy_button;
+pub mod count_filter;
 pub mod digest_label;
 pub mod directory_view;
 pub mod download_link;

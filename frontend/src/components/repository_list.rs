@@ -7,6 +7,7 @@ use lading_shared::Repository;
 use lading_shared::api::CatalogEntry;
 use leptos::prelude::*;
 
+use crate::components::count_filter::{CountAndFilter, Noun, ShowMore};
 use crate::components::link::Link;
 use crate::format::{format_created, group_thousands};
 use crate::links::repo_href;
@@ -99,41 +100,13 @@ pub fn RepositoryList(
     };
     view! {
         <div class="tag-tools">
-            <p class="tag-count">
-                {move || {
-                    let shown = matching.with(Vec::len);
-                    (shown != total).then(|| format!("{} of ", group_thousands(shown)))
-                }}
-                <strong data-testid="repository-count">{group_thousands(total)}</strong>
-                {if total == 1 { " repository" } else { " repositories" }}
-            </p>
-            <label class="filter">
-                <span class="visually-hidden">"Filter repositories"</span>
-                <input
-                    type="search"
-                    data-testid="repository-filter"
-                    placeholder="Filter repositories…"
-                    autocomplete="off"
-                    spellcheck="false"
-                    prop:value=move || filter.get()
-                    on:input=move |ev| {
-                        let text = event_target_value(&ev);
-                        filter.set(text.clone());
-                        limit.set(WINDOW);
-                        view.update(|q| q.filter = text);
-                    }
-                />
-            </label>
+            <CountAndFilter noun=Noun { one: "repository", many: "repositories", id: "repository" } total shown=Signal::derive(move || matching.with(Vec::len)) filter limit window=WINDOW />
         </div>
         {list}
         <Show when=move || matching.with(Vec::is_empty)>
             <p class="muted">{move || if total == 0 { "No repositories to show." } else { "No repository matches the filter." }}</p>
         </Show>
-        <Show when=move || { hidden() > 0 }>
-            <button type="button" class="show-more" on:click=move |_| limit.update(|l| *l += WINDOW * 5)>
-                {move || format!("Show more ({} not shown)", group_thousands(hidden()))}
-            </button>
-        </Show>
+        <ShowMore hidden=Signal::derive(hidden) limit window=WINDOW />
     }
 }
 

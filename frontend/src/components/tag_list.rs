@@ -3,6 +3,7 @@
 //! filtering is a substring scan; only the visible window reaches the DOM). With details
 //! from the registry, a table (`tag_table.rs`) and a "recently pushed" order.
 
+use crate::components::count_filter::{CountAndFilter, Noun, ShowMore};
 use crate::components::link::Link;
 use lading_shared::api::{SkippedTag, TagDetail};
 use lading_shared::{Reference, Repository};
@@ -65,31 +66,7 @@ pub fn TagList(
     };
     view! {
         <div class="tag-tools">
-            <p class="tag-count">
-                {move || {
-                    let shown = matching.with(Vec::len);
-                    (shown != total).then(|| format!("{} of ", group_thousands(shown)))
-                }}
-                <strong data-testid="tag-count">{total}</strong>
-                {if total == 1 { " tag" } else { " tags" }}
-            </p>
-            <label class="filter">
-                <span class="visually-hidden">"Filter tags"</span>
-                <input
-                    type="search"
-                    data-testid="tag-filter"
-                    placeholder="Filter tags…"
-                    autocomplete="off"
-                    spellcheck="false"
-                    prop:value=move || filter.get()
-                    on:input=move |ev| {
-                        let text = event_target_value(&ev);
-                        filter.set(text.clone());
-                        limit.set(WINDOW);
-                        view.update(|q| q.filter = text);
-                    }
-                />
-            </label>
+            <CountAndFilter noun=Noun { one: "tag", many: "tags", id: "tag" } total shown=Signal::derive(move || matching.with(Vec::len)) filter limit window=WINDOW />
             <label class="order">
                 "Order "
                 <select data-testid="tag-order" on:change=move |ev| {
@@ -122,11 +99,7 @@ pub fn TagList(
         <Show when=move || matching.with(Vec::is_empty)>
             <p class="muted">{move || if total == 0 { "This repository has no tags." } else { "No tag matches the filter." }}</p>
         </Show>
-        <Show when=move || { hidden() > 0 }>
-            <button type="button" class="show-more" on:click=move |_| limit.update(|l| *l += WINDOW * 5)>
-                {move || format!("Show more ({} not shown)", group_thousands(hidden()))}
-            </button>
-        </Show>
+        <ShowMore hidden=Signal::derive(hidden) limit window=WINDOW />
         {(!skipped.is_empty()).then(|| view! { <SkippedNote skipped skipped_count /> })}
     }
 }

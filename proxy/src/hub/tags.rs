@@ -60,8 +60,17 @@ impl Hub {
             })?;
             read.pages = number;
             let empty = page.results.is_empty();
-            read.details
-                .extend(page.results.into_iter().filter_map(detail));
+            read.details.extend(
+                page.results
+                    .into_iter()
+                    .filter_map(detail)
+                    .map(crate::registry::tag_details::bounded),
+            );
+            if read.details.len() >= crate::registry::tag_details::MAX_DETAILS {
+                read.details
+                    .truncate(crate::registry::tag_details::MAX_DETAILS);
+                return Ok(read);
+            }
             if page.next.is_none() || empty {
                 return Ok(read);
             }

@@ -22,6 +22,20 @@
 //! | one tag | 128 chars (`MAX_TAG_CHARS`, the spec's grammar) | `registry::tags` | skipped |
 //! | skipped tag entries echoed | 20 samples of 64 chars (`MAX_SKIPPED_SAMPLES`, `MAX_SAMPLE_CHARS`) | `registry::tags` | counted only |
 //! | redirect hops | 5 (`MAX_REDIRECTS`) | `registry::blobs` | `TooMany` |
+//! | catalog page | 8 MiB (`MAX_CATALOG_PAGE_BYTES`) | `registry::catalog` | `TooLarge` |
+//! | catalog pages | 1000 (`MAX_CATALOG_PAGES`) | `registry::catalog` | `TooMany` |
+//! | repositories in a catalog | 200,000 (`MAX_CATALOG_ENTRIES`) | `registry::catalog` | `TooMany` |
+//! | tag-detail pages (Quay, Harbor REST) | 100 (`MAX_DETAIL_PAGES`) | `registry::tag_details` | cut, `detail_error` |
+//! | one REST API page | 4 MiB (`MAX_REST_PAGE_BYTES`) | `registry::tag_details` | `detail_error` |
+//! | one Hub API page | 4 MiB (`MAX_HUB_PAGE_BYTES`) | `hub` | `TooLarge` |
+//! | Hub namespace pages | 100 of 100 (`MAX_HUB_REPOSITORY_PAGES`) | `hub::namespace` | `TooMany` |
+//! | Hub tag pages | 100 (`MAX_HUB_TAG_PAGES`) | `hub::tags` | cut, `detail_error` |
+//! | Hub sign-in answer | 64 KiB (`MAX_SIGN_IN_BODY`) | `hub::sign_in` | `TooLarge` |
+//! | Hub JWTs kept | 10,000, 540 s each (`MAX_CACHED_HUB_JWTS`, `HUB_JWT_TTL`) | `hub::sign_in` | evicted |
+//! | tries of one registry request | 2, a wait of at most 2 s (`MAX_TRIES`, `MAX_RETRY_WAIT`) | `registry::retry` | the last answer |
+//! | one `--ca-cert` file | 4 MiB (`MAX_CA_FILE`) | `tls` | start-up error |
+//! | cached tokens | 16 MiB with their keys (`MAX_CACHED_TOKEN_BYTES`) | `registry::token` | evicted |
+//! | tag details kept | 20,000, registry strings ≤ 256 B, 64 platforms a tag (`MAX_DETAILS`, `MAX_DETAIL_TEXT`, `MAX_TAG_IMAGES`) | `registry::tag_details` | cut, `detail_error` |
 //! | entries per layer | 2,000,000 (`MAX_ENTRIES`) | `layers::listing` | `TooMany` |
 //! | path in a layer | 4096 B (`MAX_PATH_BYTES`, `PATH_MAX`) | `layers::entry` | `TooLarge` |
 //! | link target | 4096 B (`MAX_LINK_BYTES`) | `layers::entry` | `TooLarge` |

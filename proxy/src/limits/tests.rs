@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use crate::layers::{cache, decode, entry, headers, index_cache, listing, merged, suggest, zstd};
-use crate::registry::{blobs, tags, token, view};
+use crate::registry::{blobs, catalog, retry, tag_details, tags, token, view};
 use crate::{extract, serve};
+use crate::{hub, tls};
 
 const TABLE: &str = include_str!("mod.rs");
 
@@ -127,7 +128,60 @@ fn the_table_matches_the_constants() {
         ("MAX_FORM_BYTES", size(extract::MAX_FORM_BYTES as u64)),
         ("FORM_READ_TIMEOUT", seconds(extract::FORM_READ_TIMEOUT)),
     ];
-    for (name, value) in rows.into_iter().chain(more) {
+    let issue9: [(&str, String); 18] = [
+        (
+            "MAX_CATALOG_PAGE_BYTES",
+            size(catalog::MAX_CATALOG_PAGE_BYTES as u64),
+        ),
+        (
+            "MAX_CATALOG_PAGES",
+            count(catalog::MAX_CATALOG_PAGES.into()),
+        ),
+        (
+            "MAX_CATALOG_ENTRIES",
+            count(catalog::MAX_CATALOG_ENTRIES as u64),
+        ),
+        (
+            "MAX_DETAIL_PAGES",
+            count(tag_details::MAX_DETAIL_PAGES.into()),
+        ),
+        (
+            "MAX_REST_PAGE_BYTES",
+            size(tag_details::MAX_REST_PAGE_BYTES as u64),
+        ),
+        ("MAX_HUB_PAGE_BYTES", size(hub::MAX_HUB_PAGE_BYTES as u64)),
+        (
+            "MAX_HUB_REPOSITORY_PAGES",
+            count(hub::namespace::MAX_HUB_REPOSITORY_PAGES.into()),
+        ),
+        (
+            "MAX_HUB_TAG_PAGES",
+            count(hub::tags::MAX_HUB_TAG_PAGES.into()),
+        ),
+        (
+            "MAX_SIGN_IN_BODY",
+            size(hub::sign_in::MAX_SIGN_IN_BODY as u64),
+        ),
+        (
+            "MAX_CACHED_HUB_JWTS",
+            count(hub::sign_in::MAX_CACHED_HUB_JWTS),
+        ),
+        ("HUB_JWT_TTL", seconds(hub::sign_in::HUB_JWT_TTL)),
+        ("MAX_TRIES", count(retry::MAX_TRIES.into())),
+        ("MAX_RETRY_WAIT", seconds(retry::MAX_RETRY_WAIT)),
+        ("MAX_CA_FILE", size(tls::MAX_CA_FILE)),
+        (
+            "MAX_CACHED_TOKEN_BYTES",
+            size(token::MAX_CACHED_TOKEN_BYTES),
+        ),
+        ("MAX_DETAILS", count(tag_details::MAX_DETAILS as u64)),
+        (
+            "MAX_DETAIL_TEXT",
+            format!("{} B", tag_details::MAX_DETAIL_TEXT),
+        ),
+        ("MAX_TAG_IMAGES", count(tag_details::MAX_TAG_IMAGES as u64)),
+    ];
+    for (name, value) in rows.into_iter().chain(more).chain(issue9) {
         let row = TABLE
             .lines()
             .find(|line| line.starts_with("//! |") && line.contains(&format!("`{name}`")))

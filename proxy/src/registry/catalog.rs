@@ -11,7 +11,8 @@ use lading_shared::api::{
 };
 use reqwest::StatusCode;
 use reqwest::header::WWW_AUTHENTICATE;
-use serde::Deserialize;
+
+mod page;
 
 use super::Session;
 use super::challenge::{self, Challenge};
@@ -36,12 +37,6 @@ pub struct Catalog {
     pub repositories: Vec<CatalogEntry>,
     pub skipped: u64,
     pub pages: u32,
-}
-
-#[derive(Deserialize)]
-struct Page {
-    #[serde(default)]
-    repositories: Option<Vec<serde_json::Value>>,
 }
 
 /// What to use instead where a registry has no catalog.
@@ -91,20 +86,12 @@ impl Session {
         let mut entries = 0usize;
         let registry = self.registry.clone();
         let read_page = |body: &[u8]| {
-            let page: Page = serde_json::from_slice(body).map_err(|e| {
-                ProxyError::BadUpstream(format!(
-                    "{registry}'s catalog is not the expected JSON: {e}"
-                ))
-            })?;
-            for value in page.repositories.into_iter().flatten() {
+            let mut accept = |entry: Option<&str>| {
                 entries += 1;
                 if entries > MAX_CATALOG_ENTRIES {
-                    return Err(ProxyError::TooMany {
-                        what: "repositories in the catalog".into(),
-                        limit: MAX_CATALOG_ENTRIES as u64,
-                    });
+                    return false;
                 }
-                match value.as_str().filter(|name| is_repository(&registry, name)) {
+                match entry.filter(|name| is_repository(&registry, name)) {
                     Some(name) if namespace.is_none_or(|ns| in_namespace(name, ns)) => {
                         catalog.repositories.push(CatalogEntry {
                             name: name.to_string(),
@@ -114,6 +101,18 @@ impl Session {
                     Some(_) => {}
                     None => catalog.skipped += 1,
                 }
+                true
+            };
+            let capped = page::read(body, &mut accept).map_err(|e| {
+                ProxyError::BadUpstream(format!(
+                    "{registry}'s catalog is not the expected JSON: {e}"
+                ))
+            })?;
+            if capped {
+                return Err(ProxyError::TooMany {
+                    what: "repositories in the catalog".into(),
+                    limit: MAX_CATALOG_ENTRIES as u64,
+                });
             }
             Ok(true)
         };

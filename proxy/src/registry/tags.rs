@@ -120,6 +120,30 @@ impl Session {
 
 /// A rough upper bound of the heap details hold and add to the answer.
 pub fn details_heap(details: &[TagDetail]) -> u64 {
-    let each = std::mem::size_of::<TagDetail>() as u64 + 512;
-    details.len() as u64 * each
+    let text = |t: &Option<String>| t.as_ref().map_or(0, String::len) as u64;
+    details
+        .iter()
+        .map(|d| {
+            let images: u64 = d
+                .images
+                .iter()
+                .map(|i| {
+                    std::mem::size_of_val(i) as u64
+                        + (i.os.len() + i.architecture.len()) as u64
+                        + text(&i.variant)
+                        + text(&i.status)
+                        + text(&i.pushed)
+                        + 80
+                })
+                .sum();
+            std::mem::size_of::<TagDetail>() as u64
+                + d.name.len() as u64
+                + text(&d.media_type)
+                + text(&d.status)
+                + text(&d.pushed)
+                + text(&d.created)
+                + images
+                + 160
+        })
+        .sum()
 }

@@ -19,6 +19,9 @@ pub const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(60);
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(10);
 /// Upper bound on cached tokens.
 pub const MAX_CACHED_TOKENS: u64 = 10_000;
+/// Upper bound on the cached tokens' bytes (key and token): a hostile token server may
+/// answer 1 MiB tokens for as many scopes as it likes.
+pub const MAX_CACHED_TOKEN_BYTES: u64 = 16 * 1024 * 1024;
 /// Token responses are small JSON documents.
 pub const MAX_TOKEN_BODY: usize = 1024 * 1024;
 
@@ -132,11 +135,26 @@ impl Default for TokenCache {
     fn default() -> Self {
         TokenCache {
             cache: moka::future::Cache::builder()
-                .max_capacity(MAX_CACHED_TOKENS)
+                .weigher(|key: &TokenKey, token: &Arc<Token>| token_weight(key, token))
+                .max_capacity(MAX_CACHED_TOKEN_BYTES)
                 .expire_after(TokenExpiry)
                 .build(),
         }
     }
+}
+
+/// A cached token's bytes, at least enough that `MAX_CACHED_TOKENS` small ones fill the
+/// cache (the entry bound the cache had before it was weighed).
+fn token_weight(key: &TokenKey, token: &Token) -> u32 {
+    let key_bytes = key.realm.len()
+        + key.service.as_ref().map_or(0, String::len)
+        + key.scopes.iter().map(String::len).sum::<usize>()
+        + key.identity.len();
+    let floor = MAX_CACHED_TOKEN_BYTES.div_ceil(MAX_CACHED_TOKENS) as usize;
+    (key_bytes + token.value.expose().len())
+        .max(floor)
+        .try_into()
+        .unwrap_or(u32::MAX)
 }
 
 impl TokenCache {
@@ -275,6 +293,29 @@ mod tests {
         cache.cache.run_pending_tasks().await;
         let count = cache.cache.entry_count();
         assert!(count <= MAX_CACHED_TOKENS, "{count}");
+    }
+
+    #[tokio::test]
+    async fn token_cache_is_bounded_by_bytes() {
+        let cache = TokenCache::default();
+        let big = "t".repeat(1024 * 1024);
+        for i in 0..64 {
+            let key = TokenKey {
+                realm: "https://auth.example/token".into(),
+                service: None,
+                scopes: vec![format!("repository:r{i}:pull")],
+                identity: "anonymous".into(),
+            };
+            let token = Token {
+                value: Secret::new(big.clone()),
+                keep_for: Duration::from_secs(300),
+            };
+            cache.insert(key, token).await;
+        }
+        cache.cache.run_pending_tasks().await;
+        let weight = cache.cache.weighted_size();
+        assert!(weight <= MAX_CACHED_TOKEN_BYTES, "{weight}");
+        assert!(cache.cache.entry_count() < 64);
     }
 
     #[tokio::test]

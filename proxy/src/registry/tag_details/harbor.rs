@@ -8,7 +8,7 @@ use lading_shared::api::TagDetail;
 use lading_shared::reference::is_valid_tag;
 use serde::Deserialize;
 
-use super::{dates, rest_pages};
+use super::{MAX_DETAIL_TEXT, MAX_DETAILS, dates, rest_pages};
 use crate::error::ProxyError;
 use crate::registry::Session;
 
@@ -72,7 +72,18 @@ fn read(body: &[u8]) -> Result<(Vec<TagDetail>, bool), String> {
     // A full page may have a next one; Harbor's `Link` and `X-Total-Count` say the same.
     let more = artifacts.len() >= HARBOR_PAGE_SIZE;
     let mut details = Vec::new();
-    for artifact in artifacts {
+    for mut artifact in artifacts {
+        // Copied into every tag of the artifact: bounded before the copies, not after.
+        let long = |t: &Option<String>| t.as_ref().is_some_and(|t| t.len() > MAX_DETAIL_TEXT);
+        if long(&artifact.manifest_media_type) {
+            artifact.manifest_media_type = None;
+        }
+        if long(&artifact.push_time) {
+            artifact.push_time = None;
+        }
+        if details.len() >= MAX_DETAILS {
+            break;
+        }
         let digest = artifact
             .digest
             .as_deref()

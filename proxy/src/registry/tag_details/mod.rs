@@ -30,6 +30,13 @@ pub const MAX_DETAIL_PAGES: u32 = 100;
 pub const MAX_REST_PAGE_BYTES: usize = 4 * 1024 * 1024;
 /// Share of the answer's time limit details may take: the tag list must still be answered.
 pub const DETAIL_TIME_SHARE: f64 = 0.75;
+/// Details kept in all (the rest of a huge repository's tags show without them).
+pub const MAX_DETAILS: usize = 20_000;
+/// A registry's text in a detail (media type, status, platform words) at most; longer is
+/// dropped, not cut: it is not a real value.
+pub const MAX_DETAIL_TEXT: usize = 256;
+/// Platforms kept per tag (Docker Hub's `images`).
+pub const MAX_TAG_IMAGES: usize = 64;
 
 /// Details as found, or why not.
 #[derive(Debug, Default)]
@@ -45,9 +52,11 @@ impl Details {
             Ok((details, cut)) => Details {
                 error: cut.then(|| {
                     format!(
-                        "{} lists more than {} pages; details are shown for the first ones",
+                        "{} lists more than {} pages or {} tags; details are shown for the first \
+                         ones",
                         source.label(),
-                        MAX_DETAIL_PAGES
+                        MAX_DETAIL_PAGES,
+                        MAX_DETAILS
                     )
                 }),
                 details,
@@ -55,7 +64,8 @@ impl Details {
             },
             Err(error) => {
                 // Hub errors name the Hub already; others get their source named.
-                let text = error.to_string();
+                // Serde's messages quote the registry's body: redacted like every text shown.
+                let text = crate::redact::text(&error.to_string());
                 let error = if text.starts_with(source.label()) {
                     text
                 } else {
@@ -164,6 +174,28 @@ impl Session {
 }
 
 /// Keeps the first detail per name (a tag listed twice across pages).
+/// `detail` with every registry string and list bounded, so what a page costs in memory is
+/// bounded by the page's bytes, not by how often a field is copied per tag.
+pub fn bounded(mut detail: TagDetail) -> TagDetail {
+    let short = |text: Option<String>| text.filter(|t| t.len() <= MAX_DETAIL_TEXT);
+    detail.media_type = short(detail.media_type);
+    detail.status = short(detail.status);
+    detail.pushed = short(detail.pushed);
+    detail.created = short(detail.created);
+    detail.images.truncate(MAX_TAG_IMAGES);
+    for image in &mut detail.images {
+        for word in [&mut image.os, &mut image.architecture] {
+            if word.len() > MAX_DETAIL_TEXT {
+                word.clear();
+            }
+        }
+        image.variant = short(image.variant.take());
+        image.status = short(image.status.take());
+        image.pushed = short(image.pushed.take());
+    }
+    detail
+}
+
 fn dedupe(details: &mut Vec<TagDetail>) {
     let mut seen = std::collections::HashSet::new();
     details.retain(|d| seen.insert(d.name.clone()));
@@ -208,9 +240,13 @@ async fn rest_pages(
         let (page_details, more) = read(&body)
             .map_err(|e| ProxyError::BadUpstream(format!("not the expected JSON: {e}")))?;
         let empty = page_details.is_empty();
-        details.extend(page_details);
+        details.extend(page_details.into_iter().map(bounded));
+        dedupe(&mut details);
+        if details.len() >= MAX_DETAILS {
+            details.truncate(MAX_DETAILS);
+            return Ok((details, true));
+        }
         if !more || empty {
-            dedupe(&mut details);
             return Ok((details, false));
         }
     }

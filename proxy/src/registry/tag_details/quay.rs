@@ -68,7 +68,8 @@ fn detail(tag: Tag) -> Option<TagDetail> {
         .and_then(dates::normalise)
         .or_else(|| {
             tag.start_ts
-                .and_then(|s| dates::from_millis(&(s * 1000).to_string()))
+                .and_then(|s| s.checked_mul(1000))
+                .and_then(|ms| dates::from_millis(&ms.to_string()))
         });
     Some(TagDetail {
         name,
