@@ -6,7 +6,8 @@
 //! is shown. Screenshots of every page kind at desktop and phone width, light and dark, go
 //! to `test-artifacts/issue8/`. Needs the built frontend in `dist/` (fails without it).
 
-mod stand;
+// Shared with `browser_registries`: one way to open a page and judge its layout.
+pub(crate) mod stand;
 
 mod behaviour;
 mod errors;

@@ -6,7 +6,9 @@ use std::time::Duration;
 use fantoccini::Locator;
 use lading_testkit::fixtures::push_oci_image;
 use lading_testkit::{Browser, LadingProcess, Registry, Vendor, World};
-use serde_json::Value;
+
+// Opening a page and judging its layout are the look suite's; registries pages share them.
+pub use crate::browser_look::stand::{assert_no_sideways_scroll, open, run};
 
 /// A cold debug `lading`, a cold Chromium and a TLS World on a loaded 2-core machine.
 pub const TIMEOUT: Duration = Duration::from_secs(45);
@@ -73,25 +75,6 @@ impl CatalogStand {
     }
 }
 
-/// Navigates and checks that `lading` served the built app.
-pub async fn open(browser: &Browser, url: &str) {
-    browser.goto(url).await;
-    let served = run(
-        browser,
-        "return document.querySelector('meta[name=\"lading-app\"]') !== null",
-    )
-    .await;
-    assert_eq!(served, Value::Bool(true), "{url} is not the built frontend");
-}
-
-pub async fn run(browser: &Browser, script: &str) -> Value {
-    browser
-        .client()
-        .execute(script, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
-}
-
 pub async fn type_into(browser: &Browser, css: &str, text: &str) {
     browser
         .client()
@@ -132,32 +115,4 @@ pub async fn wait_for_count(browser: &Browser, css: &str, ok: impl Fn(usize) -> 
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// Fails when the page scrolls sideways, naming what sticks out.
-pub async fn assert_no_sideways_scroll(browser: &Browser, page: &str) {
-    let value = run(
-        browser,
-        r#"
-        const root = document.documentElement;
-        let worst = "";
-        for (const el of document.querySelectorAll("body *")) {
-            const r = el.getBoundingClientRect();
-            if (r.width > 0 && r.right > root.clientWidth + 1) {
-                worst = el.tagName.toLowerCase() + "." + (el.className || "") + " right=" + Math.round(r.right);
-            }
-        }
-        return [root.scrollWidth, root.clientWidth, worst];
-        "#,
-    )
-    .await;
-    let (scroll, client) = (
-        value[0].as_u64().unwrap_or(0),
-        value[1].as_u64().unwrap_or(0),
-    );
-    assert!(
-        scroll <= client,
-        "{page}: the page scrolls sideways ({scroll} > {client} px); widest: {}",
-        value[2]
-    );
 }
