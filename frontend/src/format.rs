@@ -275,6 +275,7 @@ mod tests {
             response_headers: vec![],
             purpose: Default::default(),
             note: note.map(String::from),
+            ..Default::default()
         }
     }
 

@@ -30,6 +30,16 @@ pub struct Pending {
     request_headers: Vec<Header>,
     purpose: ExchangePurpose,
     note: Option<String>,
+    started_unix_ms: Option<u64>,
+    http_version: Option<String>,
+}
+
+impl Pending {
+    /// The HTTP version the answer came in (`HTTP/1.1`), for the HAR export.
+    pub fn answered_in(mut self, version: reqwest::Version) -> Pending {
+        self.http_version = Some(format!("{version:?}"));
+        self
+    }
 }
 
 impl Trace {
@@ -49,6 +59,11 @@ impl Trace {
             purpose,
             // Notes may quote a realm, a `Link` or a redirect target: redacted like the rest.
             note: note.map(redact::text),
+            started_unix_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_millis() as u64),
+            http_version: None,
         }
     }
 
@@ -76,6 +91,9 @@ impl Trace {
             response_headers: response_headers.map(redact::headers).unwrap_or_default(),
             purpose: pending.purpose,
             note,
+            started_unix_ms: pending.started_unix_ms,
+            http_version: pending.http_version,
+            error_body: None,
         };
         self.lock().push(exchange);
     }

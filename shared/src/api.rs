@@ -16,7 +16,7 @@ mod registry;
 
 pub use credentials::{BasicCredentials, CredentialsError};
 pub use errors::{ApiError, ErrorCode, ErrorKind, RegistryError, parse_registry_errors};
-pub use exchange::{Exchange, ExchangePurpose, Header};
+pub use exchange::{Exchange, ExchangePurpose, Header, MAX_ERROR_BODY_CHARS};
 pub use registry::{
     CATALOG_PATH, CatalogEntry, CatalogQuery, CatalogResponse, CatalogSource,
     HUB_CREDENTIALS_HEADER, PullRateLimit, RegistryNotes, TagDetail, TagDetailSource, TagImage,

@@ -22,6 +22,7 @@ pub mod manifest;
 pub mod media_type;
 pub mod platform;
 pub mod reference;
+pub mod reproduce;
 mod serde_util;
 
 pub use config::{ContainerConfig, History, HistoryRow, ImageConfig, clean_command, history_rows};

@@ -14,6 +14,7 @@ pub mod directory_view;
 pub mod download_link;
 pub mod error_help;
 pub mod error_view;
+pub mod flow_panels;
 pub mod header_bar;
 pub mod history_table;
 pub mod image_header;

@@ -3,6 +3,7 @@
 
 use lading_shared::api::{ApiError, ErrorKind, ImageQuery, ImageResponse};
 use lading_shared::reference::pasted;
+use lading_shared::reproduce::{ImageTarget, Subject};
 use lading_shared::{Digest, Manifest, Reference};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -11,6 +12,7 @@ use crate::api::{fetch_image, local_error};
 use crate::app::IMAGE_PARAM;
 use crate::components::broken_link::BrokenLink;
 use crate::components::error_view::{ErrorContext, ErrorView};
+use crate::components::flow_panels::FlowPanels;
 use crate::components::image_header::{HeaderFacts, ImageHeader};
 use crate::components::image_view::ImageView;
 use crate::components::index_view::IndexView;
@@ -19,7 +21,6 @@ use crate::components::platform_context::platform_href;
 use crate::components::raw_json::{RawDocument, RawJson};
 use crate::components::reference_form::take_paste_notes;
 use crate::components::registry_notes::RegistryNotesView;
-use crate::components::requests_panel::RequestsPanel;
 use crate::components::schema1_view::Schema1View;
 use crate::credentials::Credentials;
 use crate::links::image_href;
@@ -142,6 +143,17 @@ fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl I
     let pinned = reference.pinned(&digest);
     let registry = reference.registry.clone();
     let from_index = index.as_ref().map(|i| i.reference.pinned(&i.digest));
+    // What the scripts reproduce: the reference as asked, and the platform chosen from it.
+    let subject = Subject::Manifest(match &index {
+        Some(index) => ImageTarget {
+            reference: index.reference.clone(),
+            platform: Some(digest.clone()),
+        },
+        None => ImageTarget {
+            reference: reference.clone(),
+            platform: None,
+        },
+    });
     let facts = HeaderFacts {
         kind,
         reference: reference.clone(),
@@ -167,7 +179,7 @@ fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl I
     view! {
         <ImageHeader facts />
         <RegistryNotesView notes=registry_notes registry />
-        <RequestsPanel trace />
+        <FlowPanels subject trace />
         {body}
         <RawJson documents />
     }

@@ -105,6 +105,7 @@ fn exchange(
         response_headers: recorded(headers),
         purpose,
         note: None,
+        ..Default::default()
     }
 }
 

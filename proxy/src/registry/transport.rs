@@ -92,7 +92,7 @@ impl Session {
         match sent {
             Ok(response) => {
                 self.trace.finish(
-                    pending,
+                    pending.answered_in(response.version()),
                     Some(response.status().as_u16()),
                     Some(response.headers()),
                     None,

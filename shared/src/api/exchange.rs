@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One HTTP exchange the proxy made with a registry, token server or CDN.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exchange {
     pub method: String,
     pub url: String,
@@ -20,7 +20,21 @@ pub struct Exchange {
     /// Why this exchange happened or how it ended ("token request", "redirect to CDN", …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// When the request was sent, milliseconds since the Unix epoch (HAR needs a start time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_unix_ms: Option<u64>,
+    /// The response's HTTP version (`HTTP/1.1`, `HTTP/2.0`), when one arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_version: Option<String>,
+    /// For a failed exchange (status 400 and up): the start of the body the registry sent,
+    /// as text, redacted like the rest and cut at [`MAX_ERROR_BODY_CHARS`] — what the
+    /// registry itself said went wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_body: Option<String>,
 }
+
+/// The most characters of an error body an [`Exchange`] keeps.
+pub const MAX_ERROR_BODY_CHARS: usize = 2048;
 
 /// The protocol step an [`Exchange`] performed, so a page or a test can group and label the
 /// conversation without reading prose.
