@@ -12,11 +12,13 @@ TOOLS_DIR="${LADING_TOOLS_DIR:-$HOME/.cache/lading-tools}"
 log() { printf '\n== setup: %s\n' "$*"; }
 
 # `--runtime` installs only what building and running the app needs; the default adds the
-# test-only packages (a real registry, skopeo, a headless browser).
+# test-only packages (a real registry, skopeo, a headless browser, and what the generated
+# Reproduce scripts run on: jq, zstd, python3).
 packages="curl:curl"
 if [ "${1:-}" != "--runtime" ]; then
   packages="$packages docker-registry:docker-registry skopeo:skopeo chromium:chromium \
-    chromedriver:chromium-driver htpasswd:apache2-utils openssl:openssl"
+    chromedriver:chromium-driver htpasswd:apache2-utils openssl:openssl \
+    jq:jq zstd:zstd python3:python3 shellcheck:shellcheck"
 fi
 need_apt=()
 for pair in $packages; do
@@ -28,6 +30,20 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+# The Reproduce tests lint generated Python with pyflakes, for the python3 on PATH (Debian's,
+# or another one a machine puts first).
+if [ "${1:-}" != "--runtime" ] && ! python3 -c 'import pyflakes' 2>/dev/null; then
+  log "pyflakes for python3"
+  apt-get install -y -qq --no-install-recommends python3-pyflakes >/dev/null || true
+  python3 -c 'import pyflakes' 2>/dev/null || python3 -m pip install --quiet pyflakes==4.1.0
+fi
+# Independent consumers of the exports (HAR, Postman, Mermaid), pinned by package-lock.json.
+consumers="$(dirname "$0")/consumers"
+if [ "${1:-}" != "--runtime" ] && ! cmp -s "$consumers/package-lock.json" "$consumers/node_modules/.lading-lock"; then
+  log "npm ci scripts/consumers (HAR, Postman and Mermaid checkers for the tests)"
+  npm ci --silent --prefix "$consumers" --no-audit --no-fund >/dev/null
+  cp "$consumers/package-lock.json" "$consumers/node_modules/.lading-lock"
 fi
 # Debian starts a docker-registry service on :5000 when installed; tests start their own.
 if command -v systemctl >/dev/null 2>&1; then systemctl stop docker-registry >/dev/null 2>&1 || true; fi

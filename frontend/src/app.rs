@@ -1,6 +1,6 @@
 //! The app shell and its one route. Every view lives at `/`, chosen by the query
 //! (`?image=`, with `&layer=` or `&fs=merged` and maybe `&path=`; `?repo=`; `?registry=`
-//! with maybe `&namespace=`; none), so any
+//! with maybe `&namespace=`; `?learn=`; none), so any
 //! view is a plain link that opens fresh. The query is read once, into a typed [`Page`].
 
 use leptos::prelude::*;
@@ -14,6 +14,7 @@ use crate::pages::catalog_page::CatalogPage;
 use crate::pages::file_page::FilePage;
 use crate::pages::home_page::HomePage;
 use crate::pages::image_page::ImagePage;
+use crate::pages::learn_page::LearnPage;
 use crate::pages::listing_page::ListingPage;
 use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::tags_page::TagsPage;
@@ -53,6 +54,7 @@ fn RootView() -> impl IntoView {
     let page = Memo::new(move |_| query.with(Page::parse));
     move || match page.get() {
         Page::Home => view! { <HomePage /> }.into_any(),
+        Page::Learn { topic, reference } => view! { <LearnPage topic reference /> }.into_any(),
         Page::Image { .. } => view! { <ImagePage /> }.into_any(),
         Page::Tags { input } => view! { <TagsPage input /> }.into_any(),
         Page::Catalog {
@@ -61,6 +63,11 @@ fn RootView() -> impl IntoView {
         } => view! { <CatalogPage registry namespace /> }.into_any(),
         Page::Listing(subject) => view! { <ListingPage subject /> }.into_any(),
         Page::File { subject, path } => view! { <FilePage subject path /> }.into_any(),
+        Page::Invalid {
+            what: crate::pages::learn_page::WHAT,
+            input,
+            ..
+        } => view! { <crate::pages::learn_page::UnknownTopic input /> }.into_any(),
         Page::Invalid {
             what: "Image",
             input,

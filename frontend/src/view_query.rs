@@ -6,6 +6,7 @@ use lading_shared::layer::normalize_path;
 use lading_shared::{Digest, Reference};
 
 use crate::layer_links::{Source, Subject};
+use crate::pages::learn_page::Topic;
 
 /// Query parameters (fixed: shared links depend on them).
 pub const IMAGE: &str = "image";
@@ -17,6 +18,9 @@ pub const LAYER: &str = "layer";
 pub const FS: &str = "fs";
 pub const FS_MERGED: &str = "merged";
 pub const PATH: &str = "path";
+/// The explainer pages (`learn=pull|push`), with `ref=` the reference their links use.
+pub const LEARN: &str = "learn";
+pub const REF: &str = "ref";
 const FILTER: &str = "q";
 const SORT: &str = "sort";
 const SORT_SIZE: &str = "size";
@@ -51,6 +55,8 @@ pub struct ViewQuery {
     pub raw: Option<String>,
     /// Raw JSON as the exact bytes received rather than indented.
     pub exact: bool,
+    pub learn: Option<String>,
+    pub reference: Option<String>,
 }
 
 /// How a listing is set up besides its filter.
@@ -114,6 +120,8 @@ impl ViewQuery {
                 LAYER => q.layer = text(value),
                 FS => q.fs = text(value),
                 PATH => q.path = text(value),
+                LEARN => q.learn = text(value),
+                REF => q.reference = text(value),
                 FILTER => q.filter = value.to_owned(),
                 ORDER => q.order = text(value),
                 SORT => q.listing.by_size = value == SORT_SIZE,
@@ -143,6 +151,8 @@ impl ViewQuery {
             (PATH, &self.path),
             (ORDER, &self.order),
             (RAW, &self.raw),
+            (LEARN, &self.learn),
+            (REF, &self.reference),
         ];
         for (name, value) in singles {
             if let Some(value) = value {
@@ -180,6 +190,11 @@ fn is_on(value: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Page {
     Home,
+    /// An explainer page; `reference` (as typed) for its live links.
+    Learn {
+        topic: Topic,
+        reference: Option<String>,
+    },
     Image {
         input: String,
         platform: Option<String>,
@@ -207,6 +222,15 @@ pub enum Page {
 
 impl Page {
     pub fn parse(query: &ViewQuery) -> Page {
+        if let Some(learn) = &query.learn {
+            return match Topic::parse(learn) {
+                Some(topic) => Page::Learn {
+                    topic,
+                    reference: query.reference.clone(),
+                },
+                None => invalid(crate::pages::learn_page::WHAT, learn, &"`pull` or `push`"),
+            };
+        }
         let Some(image) = &query.image else {
             return match (&query.repo, &query.registry) {
                 (Some(input), _) => Page::Tags {
@@ -299,6 +323,10 @@ mod tests {
     #[test]
     fn pages_by_their_query() {
         assert_eq!(parse(&[]).1, Page::Home);
+        let (_, learn) = parse(&[("learn", "push"), ("ref", "alpine:3.9"), ("image", "x")]);
+        assert!(
+            matches!(learn, Page::Learn { topic: Topic::Push, reference: Some(r) } if r == "alpine:3.9")
+        );
         assert!(matches!(parse(&[("repo", "alpine")]).1, Page::Tags { .. }));
         assert_eq!(
             parse(&[("registry", "docker.io"), ("namespace", " bitnami/ ")]).1,
@@ -338,6 +366,7 @@ mod tests {
             &[("image", "alpine"), ("fs", "lower")],
             &[("image", "UPPER"), ("fs", "merged")],
             &[("image", "alpine"), ("fs", "merged"), ("platform", "x")],
+            &[("learn", "fetch"), ("image", "alpine")],
         ] {
             let (_, page) = parse(pairs);
             assert!(matches!(page, Page::Invalid { .. }), "{pairs:?}: {page:?}");

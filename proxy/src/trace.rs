@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use lading_shared::api::{Exchange, ExchangePurpose, Header, RegistryNotes};
+use lading_shared::api::{Exchange, ExchangePurpose, Header, MAX_ERROR_BODY_CHARS, RegistryNotes};
 use reqwest::header::HeaderMap;
 
 use crate::error::{Failure, ProxyError};
@@ -98,6 +98,29 @@ impl Trace {
         self.lock().push(exchange);
     }
 
+    /// Keeps the start of a failed answer's body beside its exchange (the latest one to
+    /// `url` with `status` that has none yet), redacted like every other text.
+    pub fn attach_error_body(&self, url: &url::Url, status: u16, body: &[u8]) {
+        if body.is_empty() {
+            return;
+        }
+        let whole = String::from_utf8_lossy(body);
+        let mut text: String = whole.chars().take(MAX_ERROR_BODY_CHARS).collect();
+        if text.len() < whole.len() {
+            text.push('…');
+        }
+        let text = redact::text(&text);
+        let redacted_url = redact::url(url);
+        let mut exchanges = self.lock();
+        if let Some(exchange) = exchanges
+            .iter_mut()
+            .rev()
+            .find(|e| e.status == Some(status) && e.error_body.is_none() && e.url == redacted_url)
+        {
+            exchange.error_body = Some(text);
+        }
+    }
+
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.lock().clone()
     }
@@ -162,5 +185,35 @@ mod tests {
             assert!(!text.contains(secret), "{secret} leaked: {text}");
         }
         assert!(text.contains("Bearer <redacted"));
+    }
+
+    #[test]
+    fn an_error_body_lands_beside_its_exchange_redacted_and_cut() {
+        let trace = Trace::default();
+        let url = url::Url::parse("https://r.example/v2/a/manifests/x").unwrap();
+        let other = url::Url::parse("https://r.example/v2/b/manifests/x").unwrap();
+        for u in [&url, &other] {
+            let pending = trace.start(
+                "GET",
+                u,
+                &HeaderMap::new(),
+                ExchangePurpose::ManifestGet,
+                None,
+            );
+            trace.finish(pending, Some(404), None, None);
+        }
+        let body = r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"see https://cdn.example/x?X-Amz-Signature=abc"}]}"#;
+        trace.attach_error_body(&url, 404, body.as_bytes());
+        let exchanges = trace.exchanges();
+        let attached = exchanges[0].error_body.as_deref().unwrap();
+        assert!(attached.contains("MANIFEST_UNKNOWN"), "{attached}");
+        assert!(!attached.contains("abc"), "signature kept: {attached}");
+        assert_eq!(exchanges[1].error_body, None);
+        // A huge body is cut, and a second body never overwrites the first.
+        trace.attach_error_body(&other, 404, "x".repeat(10_000).as_bytes());
+        trace.attach_error_body(&other, 404, b"second");
+        let cut = trace.exchanges()[1].error_body.clone().unwrap();
+        assert_eq!(cut.chars().count(), MAX_ERROR_BODY_CHARS + 1);
+        assert!(cut.ends_with('…'));
     }
 }

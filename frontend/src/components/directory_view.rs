@@ -3,16 +3,18 @@
 //! `MAX_PREVIEW_CHILDREN`; the tree has them all.
 
 use lading_shared::layer::{Entry, EntryKind, FilePreview, file_name};
+use lading_shared::reproduce::Subject as Reproduced;
 use leptos::prelude::*;
 
 use crate::components::auth_control::AuthControl;
 use crate::components::back_to_listing::BackToListing;
 use crate::components::copy_button::CopyButton;
+use crate::components::flow_panels::FlowPanels;
 use crate::components::layer_link::LayerLink;
 use crate::components::link::Link;
 use crate::components::listing_row::owner;
 use crate::components::registry_notes::RegistryNotesView;
-use crate::components::requests_panel::RequestsPanel;
+use crate::components::reproduce_panel::image_target;
 use crate::file_format::{format_mtime, mode_string};
 use crate::format::{group_thousands, human_size, shorten_middle};
 use crate::layer_links::Subject;
@@ -59,6 +61,18 @@ pub fn DirectoryView(subject: Subject, path: String, preview: FilePreview) -> im
         ),
     };
     let tree = tree_href(&subject, &path);
+    // A directory has no bytes to print: the scripts list the layer its entry came from.
+    let reproduced = Reproduced::Layer {
+        image: image_target(&subject),
+        layer: layer_digest.clone(),
+    };
+    let note = match entry.path.trim_matches('/') {
+        "" => "A directory has no bytes of its own: this lists the layer it came from.".to_owned(),
+        dir => format!(
+            "A directory has no bytes of its own: this lists the layer its entry came from; \
+             the lines starting with {dir}/ are its contents in that layer."
+        ),
+    };
     let chain = (!resolved_from.is_empty()).then(|| {
         let mut steps = resolved_from;
         steps.push(entry.path.clone());
@@ -112,7 +126,7 @@ pub fn DirectoryView(subject: Subject, path: String, preview: FilePreview) -> im
             </nav>
         </section>
         <RegistryNotesView notes=registry_notes registry=subject.registry().to_owned() />
-        <RequestsPanel trace />
+        <FlowPanels subject=reproduced trace note=Some(note) />
         <section class="card">
             <h2>"Contents"</h2>
             <p class="muted small" data-testid="directory-count">{count}</p>

@@ -1,17 +1,19 @@
 //! Every failure explained in one place: what happened, why, and what the person can do.
 //! The registry's own error entries are shown as text, and the Requests panel shows the
-//! exchanges that led there. The explanations per kind are in `error_help.rs`.
+//! exchanges that led there (with the Reproduce panel when the view's subject is known). The explanations per kind are in `error_help.rs`.
 
 use lading_shared::api::{ApiError, ErrorKind, RegistryError};
+use lading_shared::reproduce::Subject;
 use lading_shared::{Digest, Reference, Repository};
 use leptos::prelude::*;
 
 use leptos_router::hooks::use_query_map;
 
 use crate::components::error_help::{Help, help};
+use crate::components::flow_panels::{FlowPanels, TracePanels};
 use crate::components::platform_context::same_view_for_platform;
 use crate::components::registry_notes::RegistryNotesView;
-use crate::components::requests_panel::RequestsPanel;
+use crate::components::reproduce_panel::Choice;
 use crate::view_query::ViewQuery;
 
 #[component]
@@ -38,6 +40,13 @@ pub fn ErrorView(
     /// The registry the view was about when there is no repository (a catalog).
     #[prop(optional, into)]
     registry_host: Option<String>,
+    /// What the failed view was about, when known: its trace gets the Reproduce panel (the
+    /// scripts then show the same failure) beside the Requests panel and the exports.
+    #[prop(default = None)]
+    subject: Option<Subject>,
+    /// Other subjects its Reproduce panel offers (see [`FlowPanels`]).
+    #[prop(optional)]
+    choices: Vec<Choice>,
 ) -> impl IntoView {
     let ApiError {
         kind,
@@ -69,6 +78,13 @@ pub fn ErrorView(
         .unwrap_or_default();
     let notes =
         view! { <RegistryNotesView notes=registry_notes.clone() registry=registry.clone() /> };
+    let flow = match subject {
+        Some(subject) => view! { <FlowPanels subject trace choices /> }.into_any(),
+        None if !trace.is_empty() => {
+            view! { <TracePanels trace registry=registry.clone() /> }.into_any()
+        }
+        None => ().into_any(),
+    };
     let title = title(kind);
     let help = help(Help {
         kind,
@@ -94,7 +110,6 @@ pub fn ErrorView(
     let retry = on_retry.filter(|_| transient).map(|retry| {
         view! { <button type="button" class="primary" on:click=move |_| retry.run(())>"Try again"</button> }
     });
-    let has_trace = !trace.is_empty();
     view! {
         <section class="error-view" data-testid="error-view" data-kind=kind_name(kind) role="alert">
             <h2>{title}</h2>
@@ -104,7 +119,7 @@ pub fn ErrorView(
             {(!registry_errors.is_empty()).then(|| view! { <RegistryErrors errors=registry_errors /> })}
             {retry}
         </section>
-        {has_trace.then(|| view! { <RequestsPanel trace /> })}
+        {flow}
     }
 }
 

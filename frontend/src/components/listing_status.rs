@@ -3,16 +3,24 @@
 //! requests it took; or why it stopped.
 
 use lading_shared::Repository;
+use lading_shared::api::Exchange;
 use leptos::prelude::*;
 
 use crate::components::error_view::ErrorView;
+use crate::components::flow_panels::{FlowPanels, TracePanels};
 use crate::components::registry_notes::RegistryNotesView;
-use crate::components::requests_panel::RequestsPanel;
+use crate::components::reproduce_panel::filesystem_reproduction;
 use crate::format::{group_thousands, human_size};
+use crate::layer_links::Subject;
 use crate::listing_stream::{Listing, Outcome};
 
 #[component]
-pub fn ListingStatus(listing: Listing, repository: Option<Repository>) -> impl IntoView {
+pub fn ListingStatus(
+    listing: Listing,
+    repository: Option<Repository>,
+    /// What is listed: the Reproduce panel's subject.
+    subject: Subject,
+) -> impl IntoView {
     move || match listing.outcome.get() {
         None => view! { <Progress listing /> }.into_any(),
         Some(Outcome::Done(summary)) => {
@@ -34,7 +42,7 @@ pub fn ListingStatus(listing: Listing, repository: Option<Repository>) -> impl I
                         view! { <span class="warning" title="The bytes were not (all) checked against the digest">"not verified"</span> }.into_any()
                     }}
                 </p>
-                <RequestsPanel trace=summary.trace />
+                <ListingFlow subject=subject.clone() listing trace=summary.trace />
             }
             .into_any()
         }
@@ -51,10 +59,25 @@ pub fn ListingStatus(listing: Listing, repository: Option<Repository>) -> impl I
             </p>
         }
         .into_any(),
-        Some(Outcome::Failed(error)) => view! {
-            <ErrorView error repository=repository.clone() />
+        Some(Outcome::Failed(error)) => {
+            let layers = listing.layers.get_untracked();
+            let (reproduced, choices, _) = filesystem_reproduction(&subject, &layers)
+                .map_or((None, Vec::new(), None), |(s, c, n)| (Some(s), c, n));
+            view! { <ErrorView error repository=repository.clone() subject=reproduced choices /> }
+                .into_any()
         }
-        .into_any(),
+    }
+}
+
+/// The listing's requests, diagram, Reproduce panel and exports.
+#[component]
+fn ListingFlow(subject: Subject, listing: Listing, trace: Vec<Exchange>) -> impl IntoView {
+    let layers = listing.layers.get_untracked();
+    match filesystem_reproduction(&subject, &layers) {
+        Some((reproduced, choices, note)) => {
+            view! { <FlowPanels subject=reproduced trace choices note /> }.into_any()
+        }
+        None => view! { <TracePanels trace registry=subject.registry().to_owned() /> }.into_any(),
     }
 }
 

@@ -6,11 +6,12 @@ use lading_shared::layer::parent;
 use leptos::prelude::*;
 
 use crate::components::auth_control::AuthControl;
+use crate::components::flow_panels::{FlowPanels, TracePanels};
 use crate::components::link::Link;
 use crate::components::registry_notes::RegistryNotesView;
-use crate::components::requests_panel::RequestsPanel;
 use crate::layer_links::{Source, Subject};
 use crate::links::{file_href, listing_href};
+use crate::pages::file_page::attempted_file;
 
 #[component]
 pub fn MissingPath(subject: Subject, path: String, error: ApiError) -> impl IntoView {
@@ -25,6 +26,7 @@ pub fn MissingPath(subject: Subject, path: String, error: ApiError) -> impl Into
         Source::Layer(digest) => format!("layer {} of {}", digest.short(), subject.reference),
         Source::Merged => format!("the merged filesystem of {}", subject.reference),
     };
+    let searched = path.clone();
     let up = parent(&path).to_owned();
     let up_link = if up == "/" {
         view! { <Link href=listing_href(&subject) testid="missing-up">"the top of the listing"</Link> }
@@ -53,6 +55,9 @@ pub fn MissingPath(subject: Subject, path: String, error: ApiError) -> impl Into
             <AuthControl registry=subject.registry().to_owned() />
             <RegistryNotesView notes=registry_notes registry=subject.registry().to_owned() />
         </section>
-        <RequestsPanel trace />
+        {match attempted_file(&subject, &searched) {
+            Some(reproduced) => view! { <FlowPanels subject=reproduced trace /> }.into_any(),
+            None => view! { <TracePanels trace registry=subject.registry().to_owned() /> }.into_any(),
+        }}
     }
 }

@@ -5,16 +5,17 @@
 
 use lading_shared::api::{CatalogQuery, CatalogResponse, CatalogSource};
 use lading_shared::reference::{DOCKER_HUB, normalize_registry_host};
+use lading_shared::reproduce::Subject;
 use leptos::prelude::*;
 
 use crate::api::fetch_catalog;
 use crate::components::auth_control::AuthControl;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::{ErrorContext, ErrorView};
+use crate::components::flow_panels::FlowPanels;
 use crate::components::loading::Loading;
 use crate::components::registry_notes::RegistryNotesView;
 use crate::components::repository_list::RepositoryList;
-use crate::components::requests_panel::RequestsPanel;
 use crate::credentials::Credentials;
 use crate::format::group_thousands;
 use crate::pages::set_title;
@@ -61,7 +62,15 @@ pub fn CatalogPage(registry: String, namespace: Option<String>) -> impl IntoView
                         Err(error) => view! {
                             <ErrorContext what input=context />
                             {hub.then(|| view! { <div class="actions error-actions"><HubControls registry=registry.clone() /></div> })}
-                            <ErrorView error registry_host=registry on_retry=Some(Callback::new(move |()| resource.refetch())) />
+                            <ErrorView
+                                error
+                                registry_host=registry
+                                subject=Some(query.with_value(|q| Subject::Catalog {
+                                    registry: q.registry.clone(),
+                                    namespace: q.namespace.clone(),
+                                }))
+                                on_retry=Some(Callback::new(move |()| resource.refetch()))
+                            />
                         }
                         .into_any(),
                     }
@@ -142,7 +151,7 @@ fn CatalogBody(response: CatalogResponse, what: &'static str) -> impl IntoView {
             </div>
             <RegistryNotesView notes=registry_notes registry=registry.clone() />
         </section>
-        <RequestsPanel trace />
+        <FlowPanels subject=Subject::Catalog { registry: registry.clone(), namespace: namespace.clone() } trace />
         <section class="card">
             <h2>"Repositories"</h2>
             {reported}

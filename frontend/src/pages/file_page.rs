@@ -7,6 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use lading_shared::api::ErrorKind;
 use lading_shared::layer::{EntryKind, FilePreview, file_name};
+use lading_shared::reproduce::Subject as Reproduced;
 use leptos::prelude::*;
 
 use crate::api::fetch_file_preview;
@@ -17,6 +18,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::directory_view::DirectoryView;
 use crate::components::download_link::DownloadLink;
 use crate::components::error_view::ErrorView;
+use crate::components::flow_panels::FlowPanels;
 use crate::components::layer_link::LayerLink;
 use crate::components::link::Link;
 use crate::components::link_notice::{LinkNotice, WhiteoutNotice};
@@ -24,7 +26,7 @@ use crate::components::listing_row::owner;
 use crate::components::loading::Loading;
 use crate::components::missing_path::MissingPath;
 use crate::components::registry_notes::RegistryNotesView;
-use crate::components::requests_panel::RequestsPanel;
+use crate::components::reproduce_panel::image_target;
 use crate::credentials::Credentials;
 use crate::file_format::{as_text, format_mtime, hex_dump, mode_string};
 use crate::format::human_size;
@@ -61,7 +63,9 @@ pub fn FilePage(subject: Subject, path: String) -> impl IntoView {
                     Err(error) => {
                         let repository = Some(subject.reference.repository());
                         let retry = Some(Callback::new(move |()| resource.refetch()));
-                        view! { <ErrorView error repository on_retry=retry /> }.into_any()
+                        let reproduced = attempted_file(&subject, &path);
+                        view! { <ErrorView error repository subject=reproduced on_retry=retry /> }
+                            .into_any()
                     }
                 }
             })
@@ -71,6 +75,19 @@ pub fn FilePage(subject: Subject, path: String) -> impl IntoView {
     view! {
         <Breadcrumbs subject path=Some(path) />
         <Suspense fallback=move || view! { <Loading label=label.clone() /> }>{body}</Suspense>
+    }
+}
+
+/// What a failed file view was about: the path in its layer (a merged view's layer is
+/// not known until the path is found).
+pub fn attempted_file(subject: &Subject, path: &str) -> Option<Reproduced> {
+    match &subject.source {
+        Source::Layer(layer) => Some(Reproduced::File {
+            image: image_target(subject),
+            layer: layer.clone(),
+            path: path.to_owned(),
+        }),
+        Source::Merged => None,
     }
 }
 
@@ -115,6 +132,12 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
         trace,
         ..
     } = preview;
+    // The bytes came from one layer, at the resolved path: that is what the scripts fetch.
+    let reproduced = Reproduced::File {
+        image: image_target(&subject),
+        layer: layer_digest.clone(),
+        path: entry.path.clone(),
+    };
     let chain = (!resolved_from.is_empty() && !symlink_loop).then(|| {
         let mut steps = resolved_from.clone();
         steps.push(entry.path.clone());
@@ -199,7 +222,7 @@ fn FileBody(subject: Subject, path: String, preview: FilePreview) -> impl IntoVi
             </nav>
         </section>
         <RegistryNotesView notes=registry_notes registry=subject.registry().to_owned() />
-        <RequestsPanel trace />
+        <FlowPanels subject=reproduced trace />
         {(!whiteout).then(|| view! {
             <section class="card">
                 <FileContent kind=entry.kind size=entry.size content_base64 truncated />

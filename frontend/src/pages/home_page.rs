@@ -8,6 +8,7 @@ use crate::components::link::Link;
 use crate::components::reference_form::ReferenceForm;
 use crate::components::registry_help::CatalogForm;
 use crate::links::{catalog_href, image_input_href, repo_href};
+use crate::pages::learn_page::{Topic, learn_href};
 use crate::pages::set_title;
 
 /// References worth a click: a Docker Hub manifest list, an official image, OCI indexes on
@@ -50,6 +51,12 @@ pub fn HomePage() -> impl IntoView {
                 <code>"https://"</code> " address or a Docker Hub page works too."
             </p>
             <Reachable text />
+            <p class="small learn-links" data-testid="learn-links">
+                "New to the registry protocol? "
+                <Link href=learn_href(Topic::Pull, None)>"How pulling works"</Link>
+                " · "
+                <Link href=learn_href(Topic::Push, None)>"How pushing works"</Link>
+            </p>
             <div class="examples">
                 <h2>"Try one"</h2>
                 <ul>

@@ -21,6 +21,7 @@ use crate::components::platform_context::platform_href;
 use crate::components::raw_json::{RawDocument, RawJson};
 use crate::components::reference_form::take_paste_notes;
 use crate::components::registry_notes::RegistryNotesView;
+use crate::components::reproduce_panel::image_choices;
 use crate::components::schema1_view::Schema1View;
 use crate::credentials::Credentials;
 use crate::links::image_href;
@@ -58,6 +59,14 @@ pub fn ImagePage() -> impl IntoView {
         let reference = read.reference;
         async move {
             let chosen = platform.as_deref().map(Digest::parse).transpose();
+            // What a failed view was about, for its Reproduce panel.
+            let attempted = parsed.as_ref().ok().and_then(|reference| {
+                let platform = chosen.as_ref().ok()?.clone();
+                Some(Subject::Manifest(ImageTarget {
+                    reference: reference.clone(),
+                    platform,
+                }))
+            });
             let result = match (&parsed, chosen) {
                 (Err(e), _) => Err(Failure::Api(local_error(
                     ErrorKind::InvalidReference,
@@ -75,7 +84,7 @@ pub fn ImagePage() -> impl IntoView {
                     fetch_image(&query, header).await.map_err(Failure::Api)
                 }
             };
-            (input, reference, notes, parsed.ok(), result)
+            (input, reference, notes, parsed.ok(), attempted, result)
         }
     });
     let pending = RwSignal::new(false);
@@ -83,7 +92,7 @@ pub fn ImagePage() -> impl IntoView {
         <div class="progress" class:active=move || pending.get() aria-hidden="true"></div>
         <Transition fallback=|| view! { <Loading label="Asking the registry…" /> } set_pending=pending>
             {move || Suspend::new(async move {
-                let (input, read, notes, reference, result) = resource.await;
+                let (input, read, notes, reference, attempted, result) = resource.await;
                 set_title(Some(input.as_str()));
                 match result {
                     Ok(image) => view! { <ImageBody input=read pasted=notes image /> }.into_any(),
@@ -96,6 +105,7 @@ pub fn ImagePage() -> impl IntoView {
                             error
                             input=read
                             repository=reference.map(|r| r.repository())
+                            subject=attempted
                             on_retry=Some(Callback::new(move |()| resource.refetch()))
                         />
                     }.into_any(),
@@ -154,6 +164,14 @@ fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl I
             platform: None,
         },
     });
+    // An image's layers can be downloaded and the image exported: reproducible too.
+    let choices = match &manifest {
+        Manifest::Image(m) => {
+            let layers: Vec<Digest> = m.layers.iter().map(|l| l.digest.clone()).collect();
+            image_choices(&subject, &layers, m.is_runnable())
+        }
+        Manifest::Index(_) | Manifest::Schema1(_) => Vec::new(),
+    };
     let facts = HeaderFacts {
         kind,
         reference: reference.clone(),
@@ -179,7 +197,7 @@ fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl I
     view! {
         <ImageHeader facts />
         <RegistryNotesView notes=registry_notes registry />
-        <FlowPanels subject trace />
+        <FlowPanels subject trace choices />
         {body}
         <RawJson documents />
     }

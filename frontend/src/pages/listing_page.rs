@@ -39,7 +39,7 @@ pub fn ListingPage(subject: Subject) -> impl IntoView {
     view! {
         <Breadcrumbs subject=subject.clone() path=None />
         <ListingHeader subject=subject.clone() listing />
-        <ListingStatus listing repository />
+        <ListingStatus listing repository subject=subject.clone() />
         // A listing that failed before its first entry (choose a platform, not in the image,
         // sign in) has no tree to show: the error says what to do instead.
         <Show when=move || !failed_empty(listing)>

@@ -4,6 +4,7 @@ pub mod catalog_page;
 pub mod file_page;
 pub mod home_page;
 pub mod image_page;
+pub mod learn_page;
 pub mod listing_page;
 pub mod not_found_page;
 pub mod tags_page;

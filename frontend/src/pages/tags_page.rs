@@ -4,16 +4,17 @@
 use lading_shared::Repository;
 use lading_shared::api::{ErrorKind, TagsResponse};
 use lading_shared::reference::DOCKER_HUB;
+use lading_shared::reproduce::Subject;
 use leptos::prelude::*;
 
 use crate::api::{fetch_tags, local_error};
 use crate::components::auth_control::AuthControl;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_view::{ErrorContext, ErrorView};
+use crate::components::flow_panels::FlowPanels;
 use crate::components::link::Link;
 use crate::components::loading::Loading;
 use crate::components::registry_notes::RegistryNotesView;
-use crate::components::requests_panel::RequestsPanel;
 use crate::components::tag_list::TagList;
 use crate::credentials::Credentials;
 use crate::links::catalog_href;
@@ -50,7 +51,12 @@ pub fn TagsPage(input: String) -> impl IntoView {
                     Ok(response) => view! { <TagsBody response /> }.into_any(),
                     Err(error) => view! {
                         <ErrorContext what="Repository" input=input.get_value() />
-                        <ErrorView error repository=repository on_retry=Some(Callback::new(move |()| resource.refetch())) />
+                        <ErrorView
+                            error
+                            repository=repository.clone()
+                            subject=repository.map(|repository| Subject::Tags { repository })
+                            on_retry=Some(Callback::new(move |()| resource.refetch()))
+                        />
                     }.into_any(),
                 }
             })}
@@ -108,7 +114,7 @@ fn TagsBody(response: TagsResponse) -> impl IntoView {
             </div>
             <RegistryNotesView notes=registry_notes registry=registry.clone() />
         </section>
-        <RequestsPanel trace />
+        <FlowPanels subject=Subject::Tags { repository: repository.clone() } trace />
         <section class="card">
             <h2>"Tags"</h2>
             {source}

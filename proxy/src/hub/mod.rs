@@ -23,7 +23,7 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 use crate::error::{Failure, ProxyError};
-use crate::registry::transport::{error_body, read_capped, retry_after};
+use crate::registry::transport::{read_capped, retry_after};
 use crate::registry::{Session, Upstream};
 use crate::trace::Trace;
 
@@ -131,7 +131,7 @@ impl Hub {
         }
         if !status.is_success() {
             let headers = response.headers().clone();
-            let body = error_body(response).await;
+            let body = self.session.error_body(response).await;
             return Err(failure(status, &headers, &body, self.signed_in));
         }
         let body = read_capped(response, MAX_HUB_PAGE_BYTES, "Docker Hub API page").await?;

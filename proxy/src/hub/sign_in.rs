@@ -17,7 +17,7 @@ use super::types::SignedIn;
 use crate::error::ProxyError;
 use crate::registry::Session;
 use crate::registry::credentials::{Credentials, Secret};
-use crate::registry::transport::{error_body, read_capped};
+use crate::registry::transport::read_capped;
 
 /// Kept this long: the JWT lives ten minutes, and must not expire in flight.
 pub const HUB_JWT_TTL: Duration = Duration::from_secs(9 * 60);
@@ -89,7 +89,7 @@ async fn sign_in(session: &Session, credentials: &BasicCredentials) -> Result<Se
         .await?;
     let status = response.status();
     if matches!(status.as_u16(), 400 | 401 | 403) {
-        error_body(response).await;
+        session.error_body(response).await;
         return Err(ProxyError::Upstream {
             kind: ErrorKind::Unauthorized,
             message: format!(
@@ -105,7 +105,7 @@ async fn sign_in(session: &Session, credentials: &BasicCredentials) -> Result<Se
     }
     if !status.is_success() {
         let headers = response.headers().clone();
-        let body = error_body(response).await;
+        let body = session.error_body(response).await;
         return Err(super::failure(status, &headers, &body, false));
     }
     let body = read_capped(response, MAX_SIGN_IN_BODY, "Docker Hub sign-in answer").await?;

@@ -203,8 +203,20 @@ impl Session {
     pub async fn upstream_failure(&self, response: Response, fetching: Fetching) -> ProxyError {
         let status = response.status().as_u16();
         let retry = retry_after(response.headers());
-        let body = error_body(response).await;
+        let body = self.error_body(response).await;
         ProxyError::from_upstream(status, retry, &body, &self.registry, fetching)
+    }
+}
+
+impl Session {
+    /// Reads an error body (see [`error_body`]) and shows it beside its exchange in the
+    /// trace: what the registry itself said went wrong.
+    pub async fn error_body(&self, response: Response) -> Bytes {
+        let url = response.url().clone();
+        let status = response.status().as_u16();
+        let body = error_body(response).await;
+        self.trace.attach_error_body(&url, status, &body);
+        body
     }
 }
 

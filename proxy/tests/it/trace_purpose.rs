@@ -104,3 +104,45 @@ async fn an_index_view_fetches_each_child_as_a_manifest() {
     );
     assert_eq!(rest.len(), 6, "{purposes:?}");
 }
+
+/// A failed exchange carries what the registry said (its JSON error), so the Requests panel
+/// can show it beside the row; exchanges also carry their start time and HTTP version.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_exchange_keeps_the_registrys_error_body() {
+    let registry = Registry::plain();
+    fixtures::push_oci_image(&registry.pusher(), "team/app", "v1").await;
+    let lading = Lading::allowing(&[&registry.host()]);
+    let answer = lading
+        .image(&format!("{}/team/app:missing", registry.host()))
+        .await;
+    assert_eq!(answer.status, 404, "{:#}", answer.json);
+    let trace = answer.json["trace"].as_array().unwrap();
+    let failed = trace
+        .iter()
+        .find(|e| e["status"] == 404 && e["method"] == "GET")
+        .unwrap_or_else(|| panic!("a failed GET in {trace:#?}"));
+    let body = failed["error_body"].as_str().expect("the error body kept");
+    assert!(body.contains("MANIFEST_UNKNOWN"), "{body}");
+    assert!(
+        trace
+            .iter()
+            .all(|e| e["started_unix_ms"].as_u64().is_some())
+    );
+    assert!(
+        trace
+            .iter()
+            .all(|e| e["http_version"].as_str() == Some("HTTP/1.1")),
+        "{trace:#?}"
+    );
+    // A successful exchange has no error body.
+    let ok = lading
+        .image(&format!("{}/team/app:v1", registry.host()))
+        .await;
+    assert!(
+        ok.json["trace"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e.get("error_body").is_none())
+    );
+}

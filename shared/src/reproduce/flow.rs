@@ -221,16 +221,23 @@ fn read_auth(trace: &[Exchange]) -> Auth {
         .find_map(|e| header(&e.response_headers, "www-authenticate"));
     let Some(challenge) = challenge else {
         // No challenge seen, but a token was requested (a cached challenge): still Bearer.
+        // A warm trace (Lading already held the token) shows only the Authorization it sent.
+        let sent = |scheme: &str| {
+            trace.iter().any(|e| {
+                Lane::of(e) == Lane::Registry
+                    && header(&e.request_headers, "authorization")
+                        .is_some_and(|v| v.to_ascii_lowercase().starts_with(scheme))
+            })
+        };
         return match trace.iter().find(|e| e.purpose.is_token()) {
             Some(token) => bearer_from_token_request(trace, &token.url),
-            None if trace.iter().any(|e| {
-                header(&e.request_headers, "authorization")
-                    .is_some_and(|v| v.to_ascii_lowercase().starts_with("basic"))
-                    && Lane::of(e) == Lane::Registry
-            }) =>
-            {
-                Auth::Basic
-            }
+            None if sent("basic") => Auth::Basic,
+            // The realm is read from the challenge when the script runs.
+            None if sent("bearer") => Auth::Bearer {
+                realm: String::new(),
+                service: None,
+                scopes: Vec::new(),
+            },
             None => Auth::Anonymous,
         };
     };

@@ -251,17 +251,39 @@ pub fn reproductions(flow: &Flow) -> Vec<Reproduction> {
     all
 }
 
-/// A file-name stem for downloads of this view's artefacts (`lading-alpine-3.9`).
+/// A file-name stem for downloads of this view's artefacts, distinct per subject
+/// (`lading-alpine-3.9`, `lading-alpine-3.9-layer-0123456789ab`, `lading-alpine-tags`).
 pub fn file_stem(subject: &Subject) -> String {
+    let short = |digest: &Digest| digest.hex().chars().take(12).collect::<String>();
     let name = match subject {
-        Subject::Manifest(image)
-        | Subject::Layer { image, .. }
-        | Subject::File { image, .. }
-        | Subject::Blob { image, .. }
-        | Subject::Export { image } => image.reference.familiar(),
+        Subject::Manifest(image) => match &image.platform {
+            Some(platform) => format!(
+                "{}-platform-{}",
+                image.reference.familiar(),
+                short(platform)
+            ),
+            None => image.reference.familiar(),
+        },
+        Subject::Layer { image, layer } => {
+            format!("{}-layer-{}", image.reference.familiar(), short(layer))
+        }
+        Subject::File { image, path, .. } => {
+            let base = path.rsplit('/').find(|p| !p.is_empty()).unwrap_or("file");
+            format!("{}-file-{base}", image.reference.familiar())
+        }
+        Subject::Blob { image, digest } => {
+            format!("{}-blob-{}", image.reference.familiar(), short(digest))
+        }
+        Subject::Export { image } => format!("{}-export", image.reference.familiar()),
         Subject::Tags { repository } => format!("{}-tags", repository.familiar()),
+        Subject::Catalog {
+            registry,
+            namespace: Some(ns),
+        } => format!("{registry}-{ns}-catalog"),
         Subject::Catalog { registry, .. } => format!("{registry}-catalog"),
     };
+    // Only characters every file system and shell takes as they are (a registry's names
+    // may hold anything; this lands in a file name and a run line).
     let clean: String = name
         .chars()
         .map(|c| {
@@ -272,5 +294,65 @@ pub fn file_stem(subject: &Subject) -> String {
             }
         })
         .collect();
-    format!("lading-{}", clean.trim_matches('-'))
+    let clean = clean.trim_matches(|c| c == '-' || c == '.');
+    let clean: String = clean.chars().take(100).collect();
+    format!("lading-{clean}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_stems_differ_per_subject_and_are_plain() {
+        let reference = Reference::parse("ghcr.io/org/app:v1").unwrap();
+        let image = ImageTarget {
+            reference: reference.clone(),
+            platform: None,
+        };
+        let layer = Digest::parse(&format!("sha256:{}", "ab".repeat(32))).unwrap();
+        let subjects = [
+            Subject::Manifest(image.clone()),
+            Subject::Layer {
+                image: image.clone(),
+                layer: layer.clone(),
+            },
+            Subject::Blob {
+                image: image.clone(),
+                digest: layer.clone(),
+            },
+            Subject::File {
+                image: image.clone(),
+                layer: layer.clone(),
+                path: "/etc/os-release".into(),
+            },
+            Subject::Export {
+                image: image.clone(),
+            },
+            Subject::Tags {
+                repository: reference.repository(),
+            },
+            Subject::Catalog {
+                registry: "ghcr.io".into(),
+                namespace: None,
+            },
+        ];
+        let stems: Vec<String> = subjects.iter().map(file_stem).collect();
+        let unique: std::collections::HashSet<_> = stems.iter().collect();
+        assert_eq!(unique.len(), stems.len(), "{stems:?}");
+        assert_eq!(stems[0], "lading-ghcr.io-org-app-v1");
+        assert_eq!(stems[1], "lading-ghcr.io-org-app-v1-layer-abababababab");
+        assert_eq!(stems[3], "lading-ghcr.io-org-app-v1-file-os-release");
+        let hostile = Subject::File {
+            image,
+            layer,
+            path: "/x/'$(rm -rf ~)'; ..\n".into(),
+        };
+        let stem = file_stem(&hostile);
+        assert!(
+            stem.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+            "{stem}"
+        );
+    }
 }

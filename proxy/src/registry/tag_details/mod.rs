@@ -224,7 +224,7 @@ async fn rest_pages(
             .await?;
         let status = response.status();
         if !status.is_success() {
-            super::transport::error_body(response).await;
+            session.error_body(response).await;
             let hint = match status.as_u16() {
                 401 | 403 => {
                     " (its REST API may want a sign-in that the registry protocol does not)"

@@ -21,7 +21,7 @@ use url::Url;
 use super::link;
 use crate::error::{Fetching, ProxyError};
 use crate::registry::Session;
-use crate::registry::transport::{error_body, read_capped, retry_after, same_url_origin};
+use crate::registry::transport::{read_capped, retry_after, same_url_origin};
 
 /// The `n` ECR accepts at most (and public.ecr.aws caps at).
 pub const ECR_MAX_PAGE_SIZE: u32 = 1000;
@@ -89,7 +89,7 @@ impl Session {
             if !status.is_success() {
                 let headers = response.headers().clone();
                 let retry = retry_after(&headers);
-                let body = error_body(response).await;
+                let body = self.error_body(response).await;
                 if status == StatusCode::METHOD_NOT_ALLOWED
                     && !shrunk
                     && let Some(bound) = page_size_bound(&body)

@@ -189,3 +189,21 @@ fn credentials_pages_and_challenge_parameters() {
         "repository:a/b:pull%"
     );
 }
+
+#[test]
+fn a_warm_trace_without_a_challenge_is_still_bearer() {
+    let trace = [exchange(
+        "HEAD",
+        "https://r.example/v2/a/manifests/v1",
+        200,
+        ExchangePurpose::ManifestHead,
+        &[("authorization", "Bearer <redacted, 900 chars>")],
+        &[],
+    )];
+    let flow = Flow::new(alpine(), &trace);
+    assert!(matches!(&flow.auth, Auth::Bearer { realm, .. } if realm.is_empty()));
+    assert_eq!(
+        flow.scope().as_deref(),
+        Some("repository:library/alpine:pull")
+    );
+}
