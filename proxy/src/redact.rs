@@ -81,6 +81,57 @@ pub fn text(input: &str) -> String {
     out
 }
 
+/// A body a registry, proxy or firewall sent with an error, as a page or an export may show
+/// it: JSON members with secret names lose their values whole (a debug page may echo
+/// `{"password": …}` or `{"token": …}`), an echoed `Authorization: Basic …` or `Bearer …`
+/// loses its credential, and the rest goes through [`text`].
+pub fn body(input: &str) -> String {
+    if let Ok(value) = serde_json::from_str::<Value>(input) {
+        return serde_json::to_string(&json(value)).unwrap_or_else(|_| REDACTED.into());
+    }
+    text(&auth_schemes(input))
+}
+
+/// `Basic X` and `Bearer X` in free text with `X` replaced (too short or too regular for
+/// [`tokens::token_at`] to be sure of: `YWxpY2U6aHVudGVyMg==` is a password).
+fn auth_schemes(input: &str) -> String {
+    let lower = input.to_ascii_lowercase();
+    let mut out = String::with_capacity(input.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some((at, scheme)) = ["basic ", "bearer "]
+        .iter()
+        .filter_map(|s| lower[from..].find(s).map(|i| (from + i, s.len())))
+        .min()
+    {
+        let value_start = at + scheme;
+        let value_len = input[value_start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | '<' | '>'))
+            .unwrap_or(input.len() - value_start);
+        // A word boundary before the scheme: "xbasic " is not an auth header.
+        let boundary = at == 0 || !input.as_bytes()[at - 1].is_ascii_alphanumeric();
+        if boundary && value_len >= 4 {
+            out.push_str(&input[copied..value_start]);
+            out.push_str(REDACTED);
+            copied = value_start + value_len;
+        }
+        // Past the value (or past one whole character, when it was empty).
+        from = value_start
+            + match value_len {
+                0 => input[value_start..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8),
+                n => n,
+            };
+        if from >= input.len() {
+            break;
+        }
+    }
+    out.push_str(&input[copied..]);
+    out
+}
+
 /// Header values as they may be shown: secret headers (`Authorization`, `Cookie`,
 /// `Set-Cookie`, `X-Amz-Security-Token`, …) replaced whole, keeping the scheme word; every
 /// other value through [`text`], so URLs in `Location`, `Content-Location`, `Link` or

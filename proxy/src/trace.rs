@@ -104,12 +104,12 @@ impl Trace {
         if body.is_empty() {
             return;
         }
-        let whole = String::from_utf8_lossy(body);
+        // Redacted whole, then cut: a cut first could keep half a secret unrecognised.
+        let whole = redact::body(&String::from_utf8_lossy(body));
         let mut text: String = whole.chars().take(MAX_ERROR_BODY_CHARS).collect();
         if text.len() < whole.len() {
             text.push('…');
         }
-        let text = redact::text(&text);
         let redacted_url = redact::url(url);
         let mut exchanges = self.lock();
         if let Some(exchange) = exchanges

@@ -353,3 +353,38 @@ fn cdn_and_object_store_signing_families() {
 }
 
 mod issue9;
+
+#[test]
+fn error_bodies_lose_json_secrets_and_echoed_credentials() {
+    let cases = [
+        r#"{"token":"0123456789abcdef0123456789abcdef01234567"}"#,
+        r#"{"access_token": "ghs_abcdefabcdefabcdefabcdef"}"#,
+        r#"{"detail":{"password":"hunter2-correct-horse"}}"#,
+        r#"{"identifier":"alice","secret":"S3cretPassw0rd"}"#,
+        r#"{"refresh_token":"3f2a9c1e-1111-2222-3333-444455556666"}"#,
+        "echo: Authorization: Basic YWxpY2U6aHVudGVyMg== (denied)",
+        "Authorization: Bearer some-opaque-token-value-12345\r\nHost: x",
+    ];
+    let secrets = [
+        "0123456789abcdef0123456789abcdef01234567",
+        "ghs_abcdefabcdefabcdefabcdef",
+        "hunter2-correct-horse",
+        "S3cretPassw0rd",
+        "3f2a9c1e-1111-2222-3333-444455556666",
+        "YWxpY2U6aHVudGVyMg==",
+        "some-opaque-token-value-12345",
+    ];
+    for (body, secret) in cases.iter().zip(secrets) {
+        let shown = super::body(body);
+        assert!(!shown.contains(secret), "{body} → {shown}");
+        assert!(shown.contains(super::REDACTED), "{shown}");
+    }
+    // What is not a secret stays readable, odd characters included.
+    let plain = r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#;
+    assert!(super::body(plain).contains("MANIFEST_UNKNOWN"));
+    assert_eq!(
+        super::body("basic\u{3000}x bearer "),
+        "basic\u{3000}x bearer "
+    );
+    assert_eq!(super::body("not found"), "not found");
+}

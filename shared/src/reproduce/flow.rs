@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Subject;
+use super::query::query_values;
 use crate::api::{Exchange, ExchangePurpose};
 use crate::media_type::MANIFEST_ACCEPT;
 use crate::reference::{DOCKER_HUB, DOCKER_HUB_API_HOST};
@@ -316,43 +317,6 @@ fn origin(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
     (!authority.is_empty()).then(|| format!("{scheme}://{authority}"))
-}
-
-/// Every value of `key` in a URL's query, percent-decoded.
-fn query_values(url: &str, key: &str) -> Vec<String> {
-    let Some((_, query)) = url.split_once('?') else {
-        return Vec::new();
-    };
-    let query = query.split('#').next().unwrap_or(query);
-    query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .filter(|(k, _)| *k == key)
-        .map(|(_, v)| percent_decode(v))
-        .collect()
-}
-
-/// Hand-written: the only decoding needed here, and `shared` keeps its dependencies few.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if bytes
-                .get(i + 1..i + 3)
-                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
-            {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("00");
-                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

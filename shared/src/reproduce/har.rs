@@ -12,10 +12,9 @@ use super::{Endpoint, Flow};
 use crate::api::{Exchange, Header};
 
 mod time;
-mod url;
 
+use super::query::query_pairs;
 pub use time::iso8601_utc;
-pub(crate) use url::query_pairs;
 
 /// The HAR version written.
 pub const HAR_VERSION: &str = "1.2";

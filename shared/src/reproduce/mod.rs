@@ -22,6 +22,7 @@ pub mod har;
 pub mod mermaid;
 pub mod postman;
 pub mod python;
+mod query;
 pub mod sh;
 pub mod tools;
 

@@ -117,3 +117,5 @@ fn split_imports(text: &str) -> (Vec<&str>, &str) {
 mod tests;
 #[cfg(test)]
 mod tests_helpers;
+#[cfg(test)]
+mod tests_security;

@@ -79,3 +79,5 @@ pub fn script(flow: &Flow) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hostile;

@@ -2,7 +2,9 @@
 //!
 //! Each text is a short shell snippet a person can paste into a terminal: a comment saying
 //! what it does, a login step when the view used credentials (the password piped from
-//! `$REGISTRY_PASSWORD`, never inlined), the tool's own flag for a plain-HTTP registry, and
+//! `$REGISTRY_PASSWORD` by the shell's builtin `printf`, never inlined nor in any program's
+//! arguments, where `ps` would show it; the tool keeps the login in its own credential
+//! store), the tool's own flag for a plain-HTTP registry, and
 //! the command(s), chained with `&&` so a failed step stops the rest (no `set -e`, which
 //! would close an interactive shell). Pipelines that would hide a failure (`tool | jq`) go
 //! through a file instead: POSIX `sh` has no `pipefail`.
@@ -79,7 +81,7 @@ impl<'a> View<'a> {
         if self.login {
             out.push_str(&comment(&format!(
                 "Needs {USER_VAR} and {PASSWORD_VAR} in the environment (the password is \
-                 piped to the login, never written here)."
+                 piped to the login, never written here nor in any program's arguments)."
             )));
         }
         out

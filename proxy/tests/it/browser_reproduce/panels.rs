@@ -93,11 +93,15 @@ async fn texts(browser: &Browser) -> Vec<(String, String)> {
 
 /// Jumps to `kind`'s section, clicks its copy button and returns what reached the clipboard.
 async fn copy(browser: &Browser, kind: &str) -> String {
-    browser
-        .click(&format!(
-            ".reproduce-tabs button[aria-controls=\"reproduce-{kind}\"]"
-        ))
-        .await;
+    // The jump button scrolls the section below the sticky header, as a person sees it;
+    // clicked in the page, as the jump row itself may then sit under that header.
+    run(
+        browser,
+        &format!(
+            "document.querySelector('.reproduce-tabs button[aria-controls=\"reproduce-{kind}\"]').click();"
+        ),
+    )
+    .await;
     run(browser, RECORD_CLIPBOARD).await;
     browser
         .click(&format!("#reproduce-{kind} .reproduce-actions button.copy"))

@@ -9,7 +9,8 @@
 //! tests fail, naming the install command (they never skip).
 
 use lading_shared::reproduce::{Flow, Subject, har, postman};
-use serde_json::Value;
+use lading_testkit::{Canned, FOREIGN_HOST, ScriptedRegistry, TagScript};
+use serde_json::{Value, json};
 
 use super::stand::{Access, Creds, Stand, WRONG_PASSWORD};
 
@@ -112,6 +113,59 @@ fn paged_tags_collection_follows_every_link() {
         "expected 3 next pages, newman ran {pages}:\n{}",
         run.output
     );
+}
+
+/// A hostile registry's `Link` to another origin — another port on the same host, another
+/// host, another scheme — is refused: the run stops at a failing test naming why, and the
+/// other origin is never asked (it would get the registry's credentials).
+#[test]
+fn a_cross_origin_link_is_refused() {
+    let consumers = Consumers::find();
+    let stand = Stand::paged_tags();
+    let subject = stand.fixtures().tags();
+    let (flow, _) = stand.view(&subject);
+    let Subject::Tags { repository } = &subject else {
+        panic!("not a tags view: {subject:?}")
+    };
+    let registry = stand.scripted().expect("a scripted registry");
+    let other = ScriptedRegistry::start(TagScript::new(&repository.repository, 1));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("collection.json");
+    std::fs::write(&file, postman::collection(&flow)).expect("write the collection");
+    let path = format!("/v2/{}/tags/list", repository.repository);
+    let port = registry.host().rsplit_once(':').map(|(_, p)| p.to_string());
+    let port = port.expect("a port");
+    for link in [
+        format!("{}{path}?n=1&last=stolen", other.base_url()),
+        format!("http://{FOREIGN_HOST}:{port}{path}?n=1&last=stolen"),
+        format!("https://{}{path}?n=1&last=stolen", registry.host()),
+        format!("//{FOREIGN_HOST}:{port}{path}?n=1&last=stolen"),
+    ] {
+        let page = json!({ "name": repository.repository, "tags": ["first"] });
+        let canned = Canned::json(200, &page).header("Link", &format!("<{link}>; rel=\"next\""));
+        registry.respond(&path, canned);
+        let run = consumers.newman(&file, stand.script_credentials(), Creds::Good, None);
+        let what = format!("Link {link}");
+        run.assert_failed(&what);
+        assert!(
+            run.output.contains("the Link stays on the registry")
+                && run.output.contains("not followed"),
+            "{what}: the refusal is not in the run:\n{}",
+            run.output
+        );
+        assert!(
+            !run.output.contains("tags: next page"),
+            "{what}: the next page ran:\n{}",
+            run.output
+        );
+        assert!(run.logged().contains("'first'"), "{what}:\n{}", run.output);
+        assert!(
+            !registry.requests().iter().any(|r| r.contains("stolen")),
+            "{what}: followed to the registry: {:?}",
+            registry.requests()
+        );
+    }
+    assert_eq!(other.request_count(), 0, "{:?}", other.requests());
 }
 
 /// Blobs through a redirect to a CDN that refuses `Authorization`: the collection follows

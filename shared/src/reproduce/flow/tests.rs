@@ -185,8 +185,8 @@ fn credentials_pages_and_challenge_parameters() {
         Some("s")
     );
     assert_eq!(
-        percent_decode("repository%3Aa%2Fb%3Apull%"),
-        "repository:a/b:pull%"
+        query_values("https://r/t?scope=repository%3Aa%2Fb%3Apull%&n=1", "scope"),
+        ["repository:a/b:pull%"]
     );
 }
 

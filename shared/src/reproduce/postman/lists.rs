@@ -29,7 +29,10 @@ pub(super) fn pages(flow: &Flow, what: &str, path: String, title: &str, field: &
         format!(
             "`GET {title}`, one page{}. When there are more, the registry sends a `Link: \
              <…>; rel=\"next\"` header: the test script reads it (a relative link is against \
-             the registry) and runs \"{next_name}\" until no Link comes.",
+             this page's URL) and runs \"{next_name}\" until no Link comes. A Link to \
+             another origin (scheme, host, port) than `{{{{registry}}}}`, or outside `/v2/`, \
+             is refused: the run stops with a failing test (the credentials are the \
+             registry's alone).",
             flow.page_size
                 .map(|n| format!(" of at most {n} (`n`)"))
                 .unwrap_or_default()
@@ -76,10 +79,12 @@ pub(super) fn hub_repositories(flow: &Flow, namespace: &str) -> Vec<Step> {
                 target,
                 "Docker Hub has no registry catalog; its web API lists a namespace's \
                  repositories (`GET /v2/namespaces/<ns>/repositories`), paged by the \
-                 answer's `next` URL. No authentication needed for public repositories."
+                 answer's `next` URL, followed only on https://hub.docker.com under `/v2/` \
+                 (anything else stops the run with a failing test). No authentication \
+                 needed for public repositories."
                     .to_string(),
             );
-            step.test = Some(tests_js::hub_page(next_name));
+            step.test = Some(tests_js::hub_page(next_name, HUB_WEB));
             step
         })
         .collect();
@@ -93,7 +98,7 @@ pub(super) fn hub_repositories(flow: &Flow, namespace: &str) -> Vec<Step> {
         },
         "The next page, at the answer's `next` URL.".to_string(),
     );
-    next.test = Some(tests_js::hub_page(next_name));
+    next.test = Some(tests_js::hub_page(next_name, HUB_WEB));
     list.push(next);
     list
 }

@@ -2,8 +2,9 @@
 //! the scripts (ping, token, manifest, config, blobs, list pages), each with a description
 //! in the registry's own terms and a test script that checks the answer.
 
+use super::blobs::{self, blob};
 use super::lists::{hub_repositories, pages};
-use super::target::{Target, component, segments};
+use super::target::{Base, Target, component, segments};
 use super::tests_js;
 use crate::api::ExchangePurpose;
 use crate::digest::Digest;
@@ -32,8 +33,28 @@ pub(super) struct Step {
     pub auth: StepAuth,
     pub prerequest: Option<String>,
     pub test: Option<String>,
-    /// A blob: follow the registry's redirect (to a CDN), never with Authorization.
-    pub follow_redirects: bool,
+    /// What Postman does with a redirect.
+    pub redirects: Redirects,
+    /// A blob at the registry: what its sha256 must be. [`blobs::follow_ups`] adds the
+    /// item fetching a redirect's `Location` and writes both test scripts.
+    pub blob: Option<Blob>,
+}
+
+/// How one request treats a redirect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Redirects {
+    /// Postman's default (follow).
+    Default,
+    /// Not followed: the test script reads `Location` (a blob at the registry).
+    Manual,
+    /// Followed, never with Authorization (a request carrying no credentials anyway).
+    WithoutAuthorization,
+}
+
+/// A blob's expected digest (`None`: the config digest variable).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Blob {
+    pub digest: Option<String>,
 }
 
 impl Step {
@@ -52,7 +73,8 @@ impl Step {
             auth: StepAuth::None,
             prerequest: None,
             test: None,
-            follow_redirects: false,
+            redirects: Redirects::Default,
+            blob: None,
         }
     }
 }
@@ -122,7 +144,7 @@ pub(super) fn steps(flow: &Flow) -> Vec<Step> {
         ));
     }
     steps.extend(subject_steps);
-    steps
+    blobs::follow_ups(steps)
 }
 
 fn ping() -> Step {
@@ -146,6 +168,10 @@ fn token(flow: &Flow) -> Option<Step> {
         return None;
     };
     let mut target = Target::absolute(realm)?;
+    let target_scheme = match &target.base {
+        Base::Origin { scheme, .. } => Some(scheme.clone()),
+        _ => None,
+    };
     if let Some(service) = service {
         target.query.push(("service".into(), component(service)));
     }
@@ -166,6 +192,24 @@ fn token(flow: &Flow) -> Option<Step> {
             scope.as_deref().unwrap_or("(none)")
         ),
     );
+    let cleartext = matches!(&target_scheme, Some(s) if s == "http")
+        && !flow.base_url.to_ascii_lowercase().starts_with("http://");
+    if cleartext {
+        // Lading itself refuses plain http but for allow-listed loopback: a realm on http
+        // behind an https registry would see the password in the clear.
+        step.auth = StepAuth::None;
+        step.description.push_str(
+            "\n\nNO CREDENTIALS are sent here: this realm is plain `http:` while the registry \
+             is not, so Basic credentials would cross the network in the clear. The request \
+             asks anonymously (enough for a public repository; a private one gets 401). To \
+             send credentials, change the realm to `https:` if the token server offers it.",
+        );
+        step.test = Some(format!(
+            "console.log(\"credentials withheld: the realm is plain http, the registry is not\");\n{}",
+            tests_js::token()
+        ));
+        return Some(step);
+    }
     if flow.credentials {
         step.auth = StepAuth::Basic;
     } else {
@@ -257,8 +301,8 @@ fn manifest(flow: &Flow, image: &ImageTarget) -> Vec<Step> {
              name; the test script checks it."
                 .to_string(),
         );
-        config.test = Some(tests_js::blob(None));
-        config.follow_redirects = true;
+        config.redirects = Redirects::Manual;
+        config.blob = Some(Blob { digest: None });
         list.push(config);
     }
     list
@@ -288,31 +332,4 @@ fn layers(flow: &Flow, image: &ImageTarget) -> Vec<Step> {
         .enumerate()
         .map(|(i, d)| blob(image, d, &format!("layer {}", i + 1), Some(i + 1)))
         .collect()
-}
-
-fn blob(image: &ImageTarget, digest: &Digest, what: &str, index: Option<usize>) -> Step {
-    let path = format!(
-        "/v2/{}/blobs/{}",
-        segments(&image.reference.repository),
-        segments(&digest.to_string())
-    );
-    let name = match index {
-        Some(i) => format!("layer {i} (end-2)"),
-        None => format!("{what} (end-2)"),
-    };
-    let mut step = Step::new(
-        &name,
-        "GET",
-        Target::registry(path, Vec::new()),
-        format!(
-            "end-2 `GET /v2/<name>/blobs/{digest}`: the {what}. Registries often answer 307 \
-             with `Location` on a CDN or object store; Postman follows it WITHOUT the \
-             Authorization header (the CDN must not see the registry's credentials; the \
-             signed URL is the permission). A blob's sha256 is its name; the test script \
-             checks it."
-        ),
-    );
-    step.test = Some(tests_js::blob(Some(&digest.to_string())));
-    step.follow_redirects = true;
-    step
 }

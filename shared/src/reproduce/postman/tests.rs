@@ -6,10 +6,12 @@ use crate::digest::Digest;
 use crate::reference::{Reference, Repository};
 use crate::reproduce::{ImageTarget, Subject};
 
-const CHILD: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
-const LAYER: &str = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+pub(super) const CHILD: &str =
+    "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+pub(super) const LAYER: &str =
+    "sha256:2222222222222222222222222222222222222222222222222222222222222222";
 
-fn exchange(
+pub(super) fn exchange(
     method: &str,
     url: &str,
     status: u16,
@@ -37,7 +39,7 @@ fn exchange(
 }
 
 /// A token-auth pull of an index and one of its platforms, with credentials.
-fn token_trace(realm: &str) -> Vec<Exchange> {
+pub(super) fn token_trace(realm: &str) -> Vec<Exchange> {
     let challenge = format!(r#"Bearer realm="{realm}",service="registry.test""#);
     vec![
         exchange(
@@ -78,19 +80,19 @@ fn token_trace(realm: &str) -> Vec<Exchange> {
     ]
 }
 
-fn image(reference: &str, platform: Option<&str>) -> ImageTarget {
+pub(super) fn image(reference: &str, platform: Option<&str>) -> ImageTarget {
     ImageTarget {
         reference: Reference::parse(reference).unwrap(),
         platform: platform.map(|d| Digest::parse(d).unwrap()),
     }
 }
 
-fn doc(subject: Subject, trace: &[Exchange]) -> Value {
+pub(super) fn doc(subject: Subject, trace: &[Exchange]) -> Value {
     let text = collection(&Flow::new(subject, trace));
     serde_json::from_str(&text).expect("the collection is JSON")
 }
 
-fn names(doc: &Value) -> Vec<String> {
+pub(super) fn names(doc: &Value) -> Vec<String> {
     doc["item"]
         .as_array()
         .unwrap()
@@ -99,7 +101,7 @@ fn names(doc: &Value) -> Vec<String> {
         .collect()
 }
 
-fn find<'a>(doc: &'a Value, name: &str) -> &'a Value {
+pub(super) fn find<'a>(doc: &'a Value, name: &str) -> &'a Value {
     doc["item"]
         .as_array()
         .unwrap()
@@ -108,7 +110,7 @@ fn find<'a>(doc: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no item {name}"))
 }
 
-fn script(item: &Value, listen: &str) -> String {
+pub(super) fn script(item: &Value, listen: &str) -> String {
     item["event"]
         .as_array()
         .unwrap()
@@ -240,17 +242,17 @@ fn basic_registries_send_credentials_on_every_request_and_blobs_drop_them_on_red
         },
         &trace,
     );
-    assert_eq!(names(&d), ["ping (end-1)", "blob (end-2)"]);
+    assert_eq!(
+        names(&d),
+        ["ping (end-1)", "blob (end-2)", "blob (end-2): redirect"]
+    );
     assert_eq!(
         find(&d, "ping (end-1)")["request"]["auth"]["type"],
         "noauth"
     );
     let blob = find(&d, "blob (end-2)");
     assert_eq!(blob["request"]["auth"]["type"], "basic");
-    assert_eq!(
-        blob["protocolProfileBehavior"]["followAuthorizationHeader"],
-        false
-    );
+    assert_eq!(blob["protocolProfileBehavior"]["followRedirects"], false);
     assert!(script(blob, "test").contains(&format!("var expected = \"{LAYER}\"")));
 }
 
@@ -293,7 +295,15 @@ fn lists_follow_link_pages_and_exports_list_their_layers() {
         &token_trace("http://127.0.0.1:5001/token"),
     );
     let all = names(&d);
-    assert_eq!(&all[all.len() - 2..], ["config (end-2)", "layer 1 (end-2)"]);
+    assert_eq!(
+        &all[all.len() - 4..],
+        [
+            "config (end-2)",
+            "config (end-2): redirect",
+            "layer 1 (end-2)",
+            "layer 1 (end-2): redirect"
+        ]
+    );
 }
 
 #[test]
@@ -314,33 +324,6 @@ fn no_credential_or_token_from_the_trace_lands_in_the_collection() {
     for secret in ["c2VjcmV0OnMzY3IzdA", "eyJhbGciOi", "redacted"] {
         assert!(!text.contains(secret), "{secret} leaked");
     }
-}
-
-#[test]
-fn hostile_challenge_values_stay_inert_json_and_urls() {
-    let hostile = "x\"}],\"injected\":1,\"a\":\"{{REGISTRY_PASSWORD}}'$(touch /tmp/x)'\n";
-    let realm = format!("https://auth.test/t{hostile}");
-    let mut trace = token_trace(&realm);
-    trace[0].response_headers[0].value =
-        r#"Bearer realm="https://auth.test/t{{REGISTRY_PASSWORD}}?a=$(x)",service="{{token}}"; rm -rf ~""#
-            .to_string();
-    trace[1].url = format!("https://auth.test/t?scope={hostile}");
-    let d = doc(
-        Subject::Manifest(image("127.0.0.1:5000/lib/app:1.0", None)),
-        &trace,
-    );
-    assert!(d.get("injected").is_none());
-    let token = find(&d, "token");
-    let raw = token["request"]["url"]["raw"].as_str().unwrap();
-    assert!(!raw.contains("{{"), "a variable from the registry: {raw}");
-    assert!(
-        !raw.contains(' ') && !raw.contains('"') && !raw.contains('\n'),
-        "{raw}"
-    );
-    assert!(raw.starts_with("https://auth.test/t%7B%7BREGISTRY_PASSWORD%7D%7D?a=$(x)&service="));
-    // Round trip: every string in the document is JSON, nothing parsed out of place.
-    let again: Value = serde_json::from_str(&serde_json::to_string(&d).unwrap()).unwrap();
-    assert_eq!(again, d);
 }
 
 #[test]
@@ -366,7 +349,10 @@ fn a_view_without_a_trace_still_reproduces_its_steps() {
         },
         &[],
     );
-    assert_eq!(names(&d), ["ping (end-1)", "layer (end-2)"]);
+    assert_eq!(
+        names(&d),
+        ["ping (end-1)", "layer (end-2)", "layer (end-2): redirect"]
+    );
     assert_eq!(
         find(&d, "layer (end-2)")["request"]["url"]["raw"],
         format!("{{{{registry}}}}/v2/lib/app/blobs/{LAYER}")
@@ -394,3 +380,5 @@ fn a_hub_namespace_lists_through_the_web_api_without_registry_steps() {
     assert_eq!(first["request"]["auth"]["type"], "noauth");
     assert!(script(first, "test").contains("page.next"));
 }
+
+mod security;

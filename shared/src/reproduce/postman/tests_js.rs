@@ -110,26 +110,121 @@ pm.test(\"the index lists the platform\", function () {{
     s
 }
 
-/// A blob's check: its sha256 equals its digest (`None`: the config digest variable).
-pub(super) fn blob(digest: Option<&str>) -> String {
-    let expected = digest.map_or("pm.variables.get(\"config_digest\")".to_string(), js);
+/// Where a URL from an answer (`Link`, `next`, `Location`) points: resolved against the URL
+/// of the request it answered (RFC 3986), and the origin (`scheme://host:port`, the default
+/// port written out) of an http(s) URL — `null` for anything else, for userinfo (`a@b`), a
+/// backslash or white space, which URL parsers disagree on.
+const RESOLVE: &str = r##"function requestUrl() {
+  var url = pm.request.url.toString();
+  return pm.variables.replaceIn ? pm.variables.replaceIn(url) : url;
+}
+function resolveUrl(ref, base) {
+  ref = String(ref).split("#")[0];
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) { return ref; }
+  var m = /^([a-z][a-z0-9+.-]*:)(\/\/[^\/?#]*)?([^?#]*)(\?[^#]*)?/i.exec(base) || ["", "", "", ""];
+  var root = m[1] + (m[2] || "");
+  if (ref.indexOf("//") === 0) { return m[1] + ref; }
+  if (ref.charAt(0) === "/") { return root + ref; }
+  if (ref === "") { return root + m[3] + (m[4] || ""); }
+  if (ref.charAt(0) === "?") { return root + m[3] + ref; }
+  return root + (m[3].slice(0, m[3].lastIndexOf("/") + 1) || "/") + ref;
+}
+function originOf(url) {
+  var m = /^(https?):\/\/([^\/?#]*)/i.exec(url || "");
+  if (!m || !m[2] || /@/.test(m[2]) || /[\\\s]/.test(url)) { return null; }
+  var scheme = m[1].toLowerCase(), authority = m[2].toLowerCase();
+  if (!/:[0-9]+$/.test(authority)) { authority += scheme === "https" ? ":443" : ":80"; }
+  return scheme + "://" + authority;
+}
+// The next page's URL if it stays at `allowed`'s origin and under /v2/; else why not.
+function nextPage(ref, allowed) {
+  var url = resolveUrl(ref, requestUrl());
+  var origin = originOf(url);
+  if (!origin || origin !== originOf(allowed)) {
+    return { why: "the next page is at " + (origin || "a URL that is not plain http(s)") + ", not " + originOf(allowed) + ": not followed (the credentials are for that origin only)" };
+  }
+  var path = url.slice(url.indexOf("//") + 2).replace(/^[^\/?#]*/, "").split(/[?#]/)[0];
+  if (path.indexOf("/v2/") !== 0 || /(^|\/)(\.|%2e)+(\/|$)/i.test(path)) {
+    return { why: "the next page's path is not under /v2/: not followed" };
+  }
+  return { url: url };
+}
+function refuse(test, why) {
+  pm.collectionVariables.set("next_page", "");
+  pm.test(test, function () { throw new Error(why); });
+  setNext(null);
+}"##;
+
+/// The status codes that redirect a `GET`.
+const REDIRECTS: &str = "[301, 302, 303, 307, 308]";
+
+/// A blob at the registry, not following a redirect (`None`: the config digest variable).
+/// A redirect's `Location` (resolved) goes into `blob_location` and the run goes on at
+/// `follow` (the item fetching it without credentials); without one the sha256 is checked
+/// here and the run goes on at `skip`, past `follow` (`None`: the run ends).
+pub(super) fn blob(digest: Option<&str>, follow: &str, skip: Option<&str>) -> String {
+    format!(
+        "{SET_NEXT}
+{RESOLVE}
+{BODY_DIGEST}
+var expected = {expected};
+pm.collectionVariables.set(\"blob_location\", \"\");
+if ({REDIRECTS}.indexOf(pm.response.code) >= 0) {{
+  // Not followed here: the next item fetches it with no credentials at all.
+  var location = resolveUrl(pm.response.headers.get(\"Location\") || \"\", requestUrl());
+  var origin = pm.response.headers.get(\"Location\") ? originOf(location) : null;
+  pm.test(\"the redirect names an http(s) Location\", function () {{
+    pm.expect(origin).to.be.a(\"string\");
+  }});
+  if (origin) {{
+    pm.collectionVariables.set(\"blob_location\", location);
+    console.log(\"redirected to \" + origin);
+    setNext({follow});
+  }} else {{
+    setNext(null);
+  }}
+}} else {{
+  pm.test(\"the blob arrived\", function () {{
+    pm.response.to.have.status(200);
+  }});
+  pm.test(\"the blob's sha256 is its digest\", function () {{
+    pm.expect(bodyDigest()).to.eql(expected);
+  }});
+  console.log(expected + \" \" + pm.response.stream.length);
+  setNext({skip});
+}}",
+        expected = expected(digest),
+        follow = js(follow),
+        skip = skip.map_or("null".to_string(), js),
+    )
+}
+
+/// A blob at the `Location` its registry redirected to: its sha256 equals its digest.
+pub(super) fn blob_at_location(digest: Option<&str>) -> String {
     format!(
         "{BODY_DIGEST}
 pm.test(\"the blob arrived\", function () {{
   pm.response.to.have.status(200);
 }});
-var expected = {expected};
+var expected = {};
 pm.test(\"the blob's sha256 is its digest\", function () {{
   pm.expect(bodyDigest()).to.eql(expected);
 }});
-console.log(expected + \" \" + pm.response.stream.length);"
+console.log(expected + \" \" + pm.response.stream.length);",
+        expected(digest)
     )
 }
 
-/// A registry list page: its entries logged; the next page from `Link`, else the run ends.
+fn expected(digest: Option<&str>) -> String {
+    digest.map_or("pm.variables.get(\"config_digest\")".to_string(), js)
+}
+
+/// A registry list page: its entries logged; the next page from `Link` — only on the
+/// registry's origin, under `/v2/` (else the run stops, failing) — else the run ends.
 pub(super) fn link_page(field: &str, next_name: &str) -> String {
     format!(
         "{SET_NEXT}
+{RESOLVE}
 pm.test(\"the page was returned\", function () {{
   pm.response.to.have.status(200);
 }});
@@ -137,11 +232,14 @@ pm.test(\"the page was returned\", function () {{
 var link = pm.response.headers.get(\"Link\");
 var next = link && /<([^>]*)>\\s*;\\s*rel=\"?next\"?/.exec(link);
 if (next) {{
-  var url = next[1];
-  // A relative link is relative to the registry.
-  if (!/^https?:/.test(url)) {{ url = pm.variables.get(\"registry\") + (url.charAt(0) === \"/\" ? \"\" : \"/\") + url; }}
-  pm.collectionVariables.set(\"next_page\", url);
-  setNext({next});
+  // Relative to this page; the registry's credentials go to the registry only.
+  var page = nextPage(next[1], pm.variables.get(\"registry\"));
+  if (page.url) {{
+    pm.collectionVariables.set(\"next_page\", page.url);
+    setNext({next});
+  }} else {{
+    refuse(\"the Link stays on the registry\", page.why);
+  }}
 }} else {{
   setNext(null);
 }}",
@@ -150,21 +248,29 @@ if (next) {{
     )
 }
 
-/// A Docker Hub web API page: its repositories logged; the next page from `next`.
-pub(super) fn hub_page(next_name: &str) -> String {
+/// A Docker Hub web API page: its repositories logged; the next page from `next`, only
+/// on `hub` (`https://hub.docker.com`) under `/v2/`.
+pub(super) fn hub_page(next_name: &str, hub: &str) -> String {
     format!(
         "{SET_NEXT}
+{RESOLVE}
 pm.test(\"the page was returned\", function () {{
   pm.response.to.have.status(200);
 }});
 var page = pm.response.json();
 (page.results || []).forEach(function (r) {{ console.log(r.namespace + \"/\" + r.name); }});
 if (page.next) {{
-  pm.collectionVariables.set(\"next_page\", page.next);
-  setNext({});
+  var next = nextPage(page.next, {hub});
+  if (next.url) {{
+    pm.collectionVariables.set(\"next_page\", next.url);
+    setNext({next});
+  }} else {{
+    refuse(\"the next page stays on Docker Hub\", next.why);
+  }}
 }} else {{
   setNext(null);
 }}",
-        js(next_name)
+        hub = js(hub),
+        next = js(next_name)
     )
 }

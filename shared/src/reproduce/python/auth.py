@@ -78,10 +78,13 @@ class Registry:
     """The registry's API at `base`, spoken to as its challenge asks.
 
     The challenge is read when the script runs, not copied from the trace: a registry may
-    change how it authenticates, and a token from the trace would have expired."""
+    change how it authenticates, and a token from the trace would have expired. The
+    registry owns its origin (from `base`): its Authorization goes to that origin only,
+    whatever URL a request names or is redirected to."""
 
     def __init__(self, base, scope, credentials):
-        self.base = base.rstrip("/")
+        self.base = checked_url(base.rstrip("/"), "the registry")
+        self.origin = origin(self.base)
         self.scope = scope
         self.credentials = credentials
         self.authorization = None  # sent with every request once a challenge is answered
@@ -91,8 +94,8 @@ class Registry:
         """`GET /v2/` without credentials: 200 means none are needed; a 401 carries the
         challenge (`WWW-Authenticate`) saying how to authenticate."""
         say("GET /v2/ (the ping: which authentication does the registry want?)")
-        url, response = send("GET", self.base + "/v2/")
-        if response.status == 401:
+        url, response = send("GET", self.base + "/v2/", home=self.origin)
+        if response.status == 401 and origin(url) == self.origin:
             self.answer(url, response)
         elif is_success(response):
             response.close()
@@ -106,7 +109,7 @@ class Registry:
         challenges = dict(reversed(parse_challenges(response.headers.get_all("WWW-Authenticate") or [])))
         if "bearer" in challenges:
             response.close()
-            self.authorization = "Bearer " + fetch_token(url, challenges["bearer"], self.scope, self.credentials)
+            self.authorization = "Bearer " + fetch_token(self, url, challenges["bearer"])
         elif "basic" in challenges:
             response.close()
             if not self.credentials:
@@ -120,20 +123,39 @@ class Registry:
             raise registry_error("the registry refused without a challenge this script can answer", response)
         self.answered = True
 
-    def request(self, method, path, accept=None):
+    def url(self, path):
+        """`path` under the registry's base, or a whole URL as is (its origin decides whether
+        Authorization goes along, in send)."""
+        return path if "://" in path else self.base + path
+
+    def request(self, method, path, accept=None, follow=True):
         """One request to the registry (`path` under its base, or a whole URL), with what the
         challenge asked for. A registry that let the ping through may still challenge a
-        later request: that challenge is answered once and the request repeated."""
-        url = path if "://" in path else self.base + path
+        later request: that challenge (the registry's own, not a redirect target's) is
+        answered once and the request repeated."""
+        url = self.url(path)
         headers = {"Accept": accept} if accept else {}
-        final, response = send(method, url, headers, self.authorization)
-        if response.status == 401 and not self.answered and response.headers.get("WWW-Authenticate"):
+        final, response = send(method, url, headers, self.authorization, home=self.origin, follow=follow)
+        challenged = response.status == 401 and response.headers.get("WWW-Authenticate")
+        if challenged and not self.answered and origin(final) == self.origin:
             self.answer(final, response)
-            final, response = send(method, url, headers, self.authorization)
+            final, response = send(method, url, headers, self.authorization, home=self.origin, follow=follow)
         return final, response
 
 
-def fetch_token(url, challenge, scope, credentials):
+def checked_realm(registry, realm):
+    """The token server's URL, refused unless https: (or http: for a registry that is itself
+    plain http, a loopback one): the credentials go there."""
+    realm = checked_url(realm, "the Bearer challenge's realm")
+    if realm.lower().startswith("http:") and not registry.base.lower().startswith("http:"):
+        raise Failure(
+            f"the token server {plain(origin(realm))} is plain http for an https registry: "
+            "refused (the credentials would go in cleartext)"
+        )
+    return realm
+
+
+def fetch_token(registry, url, challenge):
     """The token request: `GET realm?service=…&scope=…` (the realm and service from the
     challenge, the scope being what this view needs: pulling one repository, or reading
     the catalog). With credentials they go to the token server as Basic; without, the
@@ -141,16 +163,18 @@ def fetch_token(url, challenge, scope, credentials):
     realm = challenge.get("realm")
     if not realm:
         raise Failure("the registry's Bearer challenge names no realm (token server)")
-    realm = urllib.parse.urljoin(url, realm)  # a realm may be relative to the registry
+    realm = checked_realm(registry, urllib.parse.urljoin(url, realm))  # a realm may be relative
+    scope, credentials = registry.scope, registry.credentials
     query = []
     if challenge.get("service"):
         query.append("service=" + urllib.parse.quote(challenge["service"], safe=""))
     query.append("scope=" + urllib.parse.quote(scope, safe=":/*"))
     token_url = realm + ("&" if "?" in realm else "?") + "&".join(query)
     who = "with REGISTRY_USER's credentials" if credentials else "anonymously"
-    say(f"  HTTP 401, Bearer challenge: a token for scope {scope} from {origin(realm)}, {who}")
+    say(f"  HTTP 401, Bearer challenge: a token for scope {scope} from {plain(origin(realm))}, {who}")
     authorization = basic(credentials) if credentials else None
-    _, response = send("GET", token_url, {"Accept": "application/json"}, authorization)
+    home = origin(realm)
+    _, response = send("GET", token_url, {"Accept": "application/json"}, authorization, home=home)
     if not is_success(response):
         raise registry_error("the token request", response)
     answer = read_json(response, "the token server's answer")

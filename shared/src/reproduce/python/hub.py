@@ -33,8 +33,8 @@ def hub_repositories(namespace, authorization):
         pages += 1
         if pages > MAX_PAGES:
             raise Failure(f"the namespace has more than {MAX_PAGES} pages of repositories")
-        say(f"GET {urllib.parse.urlsplit(url).path} (repositories, page {pages})")
-        _, response = send("GET", url, {"Accept": "application/json"}, authorization)
+        say(f"GET {plain(urllib.parse.urlsplit(url).path)} (repositories, page {pages})")
+        _, response = send("GET", url, {"Accept": "application/json"}, authorization, home=HUB_API)
         if response.status == 404 and pages > 1:
             response.close()  # past the last page: the count changed meanwhile
             break

@@ -166,7 +166,7 @@ def choose_child(index, platform):
     if platform:
         for entry in entries:
             if entry["digest"] == platform:
-                say(f"  the index lists {platform} ({platform_name(entry.get('platform'))})")
+                say(f"  the index lists {platform} ({plain(platform_name(entry.get('platform')))})")
                 return platform
         nested = [e for e in entries if e.get("mediaType") in INDEX_TYPES]
         if nested:

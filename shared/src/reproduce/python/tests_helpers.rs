@@ -29,14 +29,25 @@ assert parse_challenges(["", "=", ",,", 'Bearer realm="unterminated']) == [("bea
 }
 
 #[test]
-fn next_links_are_found_and_resolved() {
+fn next_links_are_found_resolved_and_checked() {
     let checks = r#"
-base = "https://reg.example/v2/a/tags/list?n=2"
-assert next_link(['</v2/a/tags/list?n=2&last=b>; rel="next"'], base) == "https://reg.example/v2/a/tags/list?n=2&last=b"
-assert next_link(['<https://reg.example/p?x=1>; rel="prev", <?last=c>; type="a"; rel="next"'], base) == "https://reg.example/v2/a/tags/list?last=c"
-assert next_link(['<https://reg.example/p>; rel=next'], base) == "https://reg.example/p"
-assert next_link(['<https://reg.example/p>; rel="prev"'], base) is None
-assert next_link([], base) is None
+assert next_link(['</v2/a/tags/list?n=2&last=b>; rel="next"']) == "/v2/a/tags/list?n=2&last=b"
+assert next_link(['<https://reg.example/p?x=1>; rel="prev", <?last=c>; type="a"; rel="next"']) == "?last=c"
+assert next_link(['<https://reg.example/p>; rel=next']) == "https://reg.example/p"
+assert next_link(['<https://reg.example/p>; rel="prev"']) is None
+assert next_link([]) is None
+registry = Registry("https://reg.example", "repository:a:pull", None)
+page = "https://reg.example/v2/a/tags/list?n=2"
+assert next_page(registry, "/v2/a/tags/list?n=2&last=b", page, "l") == "https://reg.example/v2/a/tags/list?n=2&last=b"
+assert next_page(registry, "?last=c", page, "l") == "https://reg.example/v2/a/tags/list?last=c"
+assert next_page(registry, "https://REG.example:443/v2/a/tags/list?last=d", page, "l").endswith("?last=d")
+assert next_page(registry, "/a/tags/list?last=e", page, "l") == "https://reg.example/v2/a/tags/list?last=e"
+for link in ("https://reg.example/p", "http://reg.example/v2/a", "https://evil.example/v2/a", "?n=2"):
+    try:
+        next_page(registry, link, page, "l")
+        raise AssertionError(link)
+    except Failure:
+        pass
 assert error_words(b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}') == "UNAUTHORIZED: authentication required"
 assert error_words(b'{"details":"x","message":"incorrect username or password"}') == "incorrect username or password"
 assert error_words(b"<html>\n<body>oops") == "<html>"

@@ -2,6 +2,7 @@ import http.client
 import json
 import shutil
 import sys
+import unicodedata
 import urllib.parse
 import urllib.request
 
@@ -10,10 +11,21 @@ class Failure(Exception):
     """A step that failed, told in the registry's own words: printed, then exit 1."""
 
 
+def printable(text):
+    """Text safe for a terminal: every control character (escape sequences, OSC 52 clipboard
+    writes, carriage returns) but the line break shown as `?`."""
+    return "".join("?" if c != "\n" and unicodedata.category(c) == "Cc" else c for c in str(text))
+
+
+def plain(value):
+    """A value from the server, on one line: every control character, line breaks too, as `?`."""
+    return "".join("?" if unicodedata.category(c) == "Cc" else c for c in str(value))
+
+
 def say(text):
     """Progress for the person running this: on standard error, so that standard output
-    holds the result alone."""
-    print(text, file=sys.stderr, flush=True)
+    holds the result alone. Registry text never reaches the terminal raw."""
+    print(printable(text), file=sys.stderr, flush=True)
 
 
 class KeepEveryAnswer(urllib.request.HTTPErrorProcessor):
@@ -29,14 +41,48 @@ class KeepEveryAnswer(urllib.request.HTTPErrorProcessor):
     https_response = http_response
 
 
-OPENER = urllib.request.build_opener(KeepEveryAnswer())
+def http_opener():
+    """An opener that speaks HTTP and HTTPS only (no file:, ftp: or data: handler) and
+    follows no redirect itself."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        KeepEveryAnswer(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+OPENER = http_opener()
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def checked_url(url, what):
+    """`url` when it is http: or https: with a host; any other URL is refused unopened."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname:
+        raise Failure(f"{what}: refusing {plain(url)[:200]} (only http: and https: URLs are opened)")
+    return url
 
 
 def origin(url):
-    """scheme://host[:port]: what Authorization is bound to."""
+    """scheme://host[:port] (the port when not the scheme's default): what Authorization is
+    bound to."""
     parts = urllib.parse.urlsplit(url)
-    return parts.scheme.lower() + "://" + parts.netloc.lower()
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        raise Failure(f"{plain(url)[:200]}: not a valid port") from None
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        host += f":{port}"
+    return scheme + "://" + host
 
 
 def shown(url):
@@ -45,31 +91,36 @@ def shown(url):
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
-def send(method, url, headers=None, authorization=None, body=None):
-    """One HTTP request, redirects followed by hand (at most MAX_REDIRECTS hops).
+def send(method, url, headers=None, authorization=None, body=None, home=None, follow=True):
+    """One HTTP request, redirects followed by hand (at most MAX_REDIRECTS hops) unless
+    `follow` is false (then a redirect is the answer).
 
-    Authorization goes only to the origin it was meant for: a blob's redirect leads to a
+    `authorization` belongs to the origin `home` and is decided here, for each hop: it goes
+    with a request only when that request's origin is `home`. A blob's redirect leads to a
     CDN or an object store whose URL is itself signed, and which must not see (S3 even
     rejects) the registry's credentials. Returns the final URL and the response."""
-    home = origin(url)
+    if authorization and not home:
+        raise Failure(f"{method}: Authorization without the origin it belongs to")
+    url = checked_url(url, method)
+    start = home or origin(url)
     for _ in range(MAX_REDIRECTS + 1):
         sent = dict(headers or {})
         if authorization and origin(url) == home:
             sent["Authorization"] = authorization
         request = urllib.request.Request(url, data=body, headers=sent, method=method)
         response = OPENER.open(request, timeout=TIMEOUT)
-        if response.status not in REDIRECT_STATUSES:
+        if response.status not in REDIRECT_STATUSES or not follow:
             return url, response
         location = response.headers.get("Location")
         response.close()
         if not location:
             raise Failure(f"{method}: HTTP {response.status} without a Location header")
-        target = urllib.parse.urljoin(url, location)
+        target = checked_url(urllib.parse.urljoin(url, location), f"{method}: the redirect")
         if url.lower().startswith("https:") and not target.lower().startswith("https:"):
             raise Failure(f"{method}: refusing a redirect from https to plain http")
-        if origin(target) != home:
+        if origin(target) != start:
             # Only the host: the URL carries a signature that is as good as a credential.
-            host = urllib.parse.urlsplit(target).netloc
+            host = plain(urllib.parse.urlsplit(target).netloc)
             say(f"  HTTP {response.status}: redirected to {host}, sent there without Authorization")
         if response.status == 303:
             method, body = "GET", None
@@ -87,14 +138,19 @@ def registry_error(what, response):
     message of a token server or web API, or the body's first line."""
     body = response.read(MAX_ERROR_BYTES)
     response.close()
-    status = f"{what}: HTTP {response.status} {response.reason or ''}".rstrip()
+    status = f"{what}: HTTP {response.status} {plain(response.reason or '')}".rstrip()
     said = error_words(body)
     if response.status == 429 and response.headers.get("Retry-After"):
-        said = (said + "; " if said else "") + "retry after " + response.headers["Retry-After"] + " s"
+        said = (said + "; " if said else "") + "retry after " + plain(response.headers["Retry-After"]) + " s"
     return Failure(f"{status}: {said}" if said else status)
 
 
 def error_words(body):
+    """The message of an error body, on one line and without control characters."""
+    return plain(body_words(body))
+
+
+def body_words(body):
     try:
         answer = json.loads(body)
     except ValueError:

@@ -6,8 +6,14 @@
 //! directory (`curl -H @file`), so no credential or token is ever on a command line.
 
 /// Messages, the work directory, and where standard output goes.
-pub const BASICS: &str = r##"say() { printf '%s\n' "$*" >&2; }
-fail() { printf 'error: %s\n' "$*" >&2; exit 1; }
+pub const BASICS: &str = r##"# Messages go to standard error, and registry text (status lines, headers, realms) is in
+# many of them: every control character but tab and newline (the rest of C0, DEL, and C1
+# as UTF-8) is removed, so no answer can move the cursor, retitle the window or write the
+# clipboard (OSC 52). A newline inside a value only starts another line.
+C1_CONTROLS=$(printf '\302[\200-\237]')
+printable() { tr -d '\000-\010\013-\037\177' | sed "s/$C1_CONTROLS//g"; }
+say() { printf '%s\n' "$*" | printable >&2; }
+fail() { printf 'error: %s\n' "$*" | printable >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || fail "$1 is needed: $2"; }
 
 need curl "install curl (Debian/Ubuntu: apt-get install curl)"
@@ -104,7 +110,7 @@ registry_error() {
       empty | tostring' "$WORK/body" 2>/dev/null) || e_said=
   [ -n "$e_said" ] || e_said=$(sed -n '1p' "$WORK/body" | cut -c 1-300)
   if [ -n "$e_said" ]; then
-    printf '%s\n' "$e_said" | tr -d '\000-\010\013-\037' | sed 's/^/  the server said: /' >&2
+    printf '%s\n' "$e_said" | sed 's/^/  the server said: /' | printable >&2
   else
     e_challenge=$(header www-authenticate | sed -n '1p')
     [ -z "$e_challenge" ] || say "  WWW-Authenticate: $e_challenge"
@@ -135,13 +141,37 @@ authenticate() {
   esac
 }
 
+# realm_url REALM: the Bearer realm as an absolute URL, or a failure. The Basic credentials
+# go to the realm: only https: is taken, and plain http: only when the registry itself is
+# plain http: (a loopback registry), never in cleartext for an https: registry's challenge.
+realm_url() {
+  case $1 in
+    [Hh][Tt][Tt][Pp][Ss]://*) u_url="https://${1#*://}" ;;
+    [Hh][Tt][Tt][Pp]://*) u_url="http://${1#*://}" ;;
+    [A-Za-z]*:*) case ${1%%:*} in
+        *[!A-Za-z0-9+.-]*) u_url=$(resolve "$1" "$REGISTRY/v2/") ;;
+        *) fail "the Bearer realm '$1' is not an http: or https: URL: refusing it" ;;
+      esac ;;
+    *) u_url=$(resolve "$1" "$REGISTRY/v2/") ;;
+  esac
+  case $u_url in
+    https://*) ;;
+    http://*) case $REGISTRY in
+        http://*) ;;
+        *) fail "the Bearer realm '$1' is plain http: for an https: registry: refusing to send credentials to it in cleartext" ;;
+      esac ;;
+    *) fail "the Bearer realm '$1' is not an http: or https: URL: refusing it" ;;
+  esac
+  printf '%s\n' "$u_url"
+}
+
 # bearer_token CHALLENGE: GET realm?service=…&scope=… (Basic credentials when set); the
 # answer's token (or access_token) goes on every later registry request.
 bearer_token() {
   t_realm=$(challenge_param realm "$1")
   t_service=$(challenge_param service "$1")
   [ -n "$t_realm" ] || fail "the Bearer challenge names no realm: '$1'"
-  t_url=$(resolve "$t_realm" "$REGISTRY/v2/")
+  t_url=$(realm_url "$t_realm") || exit 1
   case $t_url in *\?*) t_url="$t_url&" ;; *) t_url="$t_url?" ;; esac
   [ -z "$t_service" ] || t_url="${t_url}service=$(uri "$t_service")&"
   t_url="${t_url}scope=$(uri "$SCOPE")"

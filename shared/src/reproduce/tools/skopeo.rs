@@ -1,12 +1,15 @@
 //! skopeo: `inspect --raw`, `manifest-digest`, `list-tags`, `copy … dir:` and `copy …
-//! oci-archive:`. It has no login state to set up here: `--creds USER:PASSWORD` goes on each
-//! command (from the environment), and `--tls-verify=false` allows plain HTTP. It fetches
+//! oci-archive:`. `skopeo login … --password-stdin` stores the credentials in skopeo's auth
+//! file (`$REGISTRY_AUTH_FILE`, else `$XDG_RUNTIME_DIR/containers/auth.json`), where every
+//! later command finds them, as the other tools' logins do (`skopeo logout HOST` removes
+//! them): `--creds USER:PASSWORD` would put the password in the process's arguments, which
+//! any local user can read (`ps`). `--tls-verify=false` allows plain HTTP. It fetches
 //! whole images, not single blobs: a layer or blob comes from a `dir:` copy of the image,
 //! which keeps each blob as received in a file named by its hex digest.
 
-use super::{View, blob, chain, pinned, quote};
+use super::{View, blob, chain, pinned, quote, stdin_login};
 use crate::digest::Digest;
-use crate::reproduce::{ImageTarget, PASSWORD_VAR, Subject, USER_VAR};
+use crate::reproduce::{ImageTarget, Subject};
 
 pub(super) fn command(view: &View) -> Result<String, String> {
     if let Subject::Catalog { .. } = view.subject {
@@ -18,6 +21,12 @@ pub(super) fn command(view: &View) -> Result<String, String> {
         );
     }
     let mut steps = Vec::new();
+    if view.login {
+        let login = format!("skopeo login{}", options(view, ""));
+        // Its "Login Succeeded!" to standard error: standard output is the view's alone.
+        let login = stdin_login(&login, view.registry, "--password-stdin");
+        steps.push(format!("{login} >&2"));
+    }
     match view.subject {
         Subject::Manifest(image) => {
             steps.push(format!(
@@ -77,16 +86,13 @@ fn docker(image: &ImageTarget) -> String {
     quote(&format!("docker://{}", pinned(image)))
 }
 
-/// The flags every command takes, prefixed `src-` for `copy`.
+/// The flags every command takes (the login too), prefixed `src-` for `copy`.
 fn options(view: &View, prefix: &str) -> String {
-    let mut out = String::new();
     if view.plain_http {
-        out.push_str(&format!(" --{prefix}tls-verify=false"));
+        format!(" --{prefix}tls-verify=false")
+    } else {
+        String::new()
     }
-    if view.login {
-        out.push_str(&format!(" --{prefix}creds \"${USER_VAR}:${PASSWORD_VAR}\""));
-    }
-    out
 }
 
 /// Copies the image to a `dir:` directory (blobs kept as received, no decompression) and

@@ -122,7 +122,7 @@ fn every_view_matches_the_fixtures(access: Access) {
     assert_eq!(
         printed,
         format!(
-            "digest {}\narchive lading-{}-{}-stand-latest.tar\n",
+            "digest {}\narchive lading-{}-{}-stand-latest-export.tar\n",
             image.digest,
             fixtures.registry.replace(':', "-"),
             REPO.split('/').next().unwrap()

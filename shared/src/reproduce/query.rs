@@ -1,4 +1,6 @@
-//! A URL's query as name/value pairs, percent-decoded (HAR's `queryString`; Postman's `query`).
+//! A URL's query as name/value pairs, percent-decoded (the trace's scopes and page sizes,
+//! HAR's `queryString`). Hand-written: the only URL reading `shared` needs, and it keeps
+//! its dependencies few for wasm.
 
 /// Every `name=value` pair of `url`'s query in order; a bare `name` has an empty value.
 pub(crate) fn query_pairs(url: &str) -> Vec<(String, String)> {
@@ -42,6 +44,15 @@ fn percent_decode(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Every value of `key` in `url`'s query, in order.
+pub(crate) fn query_values(url: &str, key: &str) -> Vec<String> {
+    query_pairs(url)
+        .into_iter()
+        .filter(|(name, _)| name == key)
+        .map(|(_, value)| value)
+        .collect()
 }
 
 #[cfg(test)]
