@@ -137,6 +137,24 @@ fn a_tag_list_of_several_pages() {
     );
 }
 
+/// Docker Hub itself (`registry-1.docker.io`, `auth.docker.io`, blobs 307 to its CDN): what a
+/// person copying the script for `alpine` meets first.
+#[test]
+fn docker_hub_images_layers_and_tags_reproduce() {
+    let stand = Stand::world_of(lading_testkit::Vendor::DockerHub);
+    let fixtures = stand.fixtures();
+    for subject in [
+        fixtures.index(),
+        fixtures.platform(1),
+        fixtures.tags(),
+        fixtures.layer(),
+        fixtures.file(),
+        fixtures.blob(),
+    ] {
+        reproduce(&stand, &subject, Creds::None);
+    }
+}
+
 #[test]
 fn blobs_through_a_cdn_redirect() {
     let stand = Stand::redirecting();

@@ -190,6 +190,24 @@ fn blobs_redirected_to_a_cdn_are_fetched_without_authorization() {
     reproduce(&stand, &fixtures.export(), Creds::None);
 }
 
+/// Docker Hub itself (`registry-1.docker.io`, `auth.docker.io`, blobs 307 to its CDN): what a
+/// person copying the script for `alpine` meets first.
+#[test]
+fn docker_hub_images_layers_and_tags_reproduce() {
+    let stand = Stand::world_of(lading_testkit::Vendor::DockerHub);
+    let fixtures = stand.fixtures();
+    for subject in [
+        fixtures.index(),
+        fixtures.platform(1),
+        fixtures.tags(),
+        fixtures.layer(),
+        fixtures.file(),
+        fixtures.blob(),
+    ] {
+        reproduce(&stand, &subject, Creds::None);
+    }
+}
+
 /// Docker Hub has no catalog: a namespace's repositories come from its web API, signed in
 /// through `POST hub.docker.com/v2/auth/token` when credentials are set. Run in a Docker
 /// Hub World (the stand has no Hub stand), compared with the World's own repositories.

@@ -196,10 +196,16 @@ impl Stand {
     /// fixtures pushed into [`REPO`] (public). Scripts run in its mount namespace (the real
     /// names resolve to the World) trusting its CA; lading runs there too.
     pub fn redirecting() -> Stand {
-        let world = World::start(lading_testkit::Vendor::Ghcr);
+        Stand::world_of(lading_testkit::Vendor::Ghcr)
+    }
+
+    /// The standard fixtures in a World of `vendor` (Docker Hub: `registry-1.docker.io`, its
+    /// token server and its Cloudflare-like CDN, under their real names).
+    pub fn world_of(vendor: lading_testkit::Vendor) -> Stand {
+        let world = World::start(vendor);
         let registry = world.registry().to_string();
         let mut fixtures = fixtures::push_standard(world.pusher(), &registry);
-        // GHCR lists tags oldest push first and has no catalog.
+        // GHCR (and Docker Hub) list tags oldest push first and have no catalog.
         fixtures.tags = fixtures::push_order();
         fixtures.catalog = None;
         let script_credentials = world
