@@ -150,12 +150,8 @@ impl Flow {
             .iter()
             .filter(|e| list_purposes.contains(&e.purpose) && e.status.is_some_and(|s| s < 400))
             .count() as u32;
-        let credentials = trace.iter().any(|e| {
-            header(&e.request_headers, "authorization").is_some_and(|v| {
-                let v = v.to_ascii_lowercase();
-                v.starts_with("basic")
-            })
-        });
+        // Basic credentials went somewhere: to the registry, or to its token server.
+        let credentials = sent_authorization(trace, "basic", |_| true);
         Flow {
             auth: read_auth(trace),
             subject,
@@ -223,13 +219,7 @@ fn read_auth(trace: &[Exchange]) -> Auth {
     let Some(challenge) = challenge else {
         // No challenge seen, but a token was requested (a cached challenge): still Bearer.
         // A warm trace (Lading already held the token) shows only the Authorization it sent.
-        let sent = |scheme: &str| {
-            trace.iter().any(|e| {
-                Lane::of(e) == Lane::Registry
-                    && header(&e.request_headers, "authorization")
-                        .is_some_and(|v| v.to_ascii_lowercase().starts_with(scheme))
-            })
-        };
+        let sent = |scheme| sent_authorization(trace, scheme, |lane| lane == Lane::Registry);
         return match trace.iter().find(|e| e.purpose.is_token()) {
             Some(token) => bearer_from_token_request(trace, &token.url),
             None if sent("basic") => Auth::Basic,
@@ -257,6 +247,15 @@ fn read_auth(trace: &[Exchange]) -> Auth {
         service,
         scopes,
     }
+}
+
+/// Whether a request to a lane `to` accepts carried `Authorization: SCHEME …`.
+fn sent_authorization(trace: &[Exchange], scheme: &str, to: impl Fn(Lane) -> bool) -> bool {
+    trace.iter().any(|e| {
+        to(Lane::of(e))
+            && header(&e.request_headers, "authorization")
+                .is_some_and(|v| v.to_ascii_lowercase().starts_with(scheme))
+    })
 }
 
 fn bearer_from_token_request(trace: &[Exchange], url: &str) -> Auth {

@@ -24,6 +24,8 @@ pub mod postman;
 pub mod python;
 mod query;
 pub mod sh;
+#[cfg(test)]
+mod test_support;
 pub mod tools;
 
 pub use endpoint::{Endpoint, SPEC_URL};

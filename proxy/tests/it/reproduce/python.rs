@@ -142,15 +142,7 @@ fn a_tag_list_of_several_pages() {
 #[test]
 fn docker_hub_images_layers_and_tags_reproduce() {
     let stand = Stand::world_of(lading_testkit::Vendor::DockerHub);
-    let fixtures = stand.fixtures();
-    for subject in [
-        fixtures.index(),
-        fixtures.platform(1),
-        fixtures.tags(),
-        fixtures.layer(),
-        fixtures.file(),
-        fixtures.blob(),
-    ] {
+    for subject in stand.fixtures().pull_views() {
         reproduce(&stand, &subject, Creds::None);
     }
 }

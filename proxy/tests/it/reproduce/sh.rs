@@ -195,15 +195,7 @@ fn blobs_redirected_to_a_cdn_are_fetched_without_authorization() {
 #[test]
 fn docker_hub_images_layers_and_tags_reproduce() {
     let stand = Stand::world_of(lading_testkit::Vendor::DockerHub);
-    let fixtures = stand.fixtures();
-    for subject in [
-        fixtures.index(),
-        fixtures.platform(1),
-        fixtures.tags(),
-        fixtures.layer(),
-        fixtures.file(),
-        fixtures.blob(),
-    ] {
+    for subject in stand.fixtures().pull_views() {
         reproduce(&stand, &subject, Creds::None);
     }
 }

@@ -1,38 +1,7 @@
 use super::*;
-use crate::api::Header;
 use crate::reference::Reference;
 use crate::reproduce::ImageTarget;
-
-fn exchange(
-    method: &str,
-    url: &str,
-    status: u16,
-    purpose: ExchangePurpose,
-    request: &[(&str, &str)],
-    response: &[(&str, &str)],
-) -> Exchange {
-    let headers = |list: &[(&str, &str)]| {
-        list.iter()
-            .map(|(n, v)| Header {
-                name: n.to_string(),
-                value: v.to_string(),
-            })
-            .collect()
-    };
-    Exchange {
-        method: method.to_string(),
-        url: url.to_string(),
-        status: Some(status),
-        duration_ms: 1,
-        request_headers: headers(request),
-        response_headers: headers(response),
-        purpose,
-        note: None,
-        started_unix_ms: None,
-        http_version: None,
-        error_body: None,
-    }
-}
+use crate::reproduce::test_support::exchange;
 
 fn alpine() -> Subject {
     Subject::Manifest(ImageTarget {

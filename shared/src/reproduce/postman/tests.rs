@@ -4,39 +4,13 @@ use super::*;
 use crate::api::{Exchange, ExchangePurpose, Header};
 use crate::digest::Digest;
 use crate::reference::{Reference, Repository};
+pub(super) use crate::reproduce::test_support::exchange;
 use crate::reproduce::{ImageTarget, Subject};
 
 pub(super) const CHILD: &str =
     "sha256:1111111111111111111111111111111111111111111111111111111111111111";
 pub(super) const LAYER: &str =
     "sha256:2222222222222222222222222222222222222222222222222222222222222222";
-
-pub(super) fn exchange(
-    method: &str,
-    url: &str,
-    status: u16,
-    purpose: ExchangePurpose,
-    request: &[(&str, &str)],
-    response: &[(&str, &str)],
-) -> Exchange {
-    let headers = |list: &[(&str, &str)]| {
-        list.iter()
-            .map(|(n, v)| Header {
-                name: n.to_string(),
-                value: v.to_string(),
-            })
-            .collect()
-    };
-    Exchange {
-        method: method.to_string(),
-        url: url.to_string(),
-        status: Some(status),
-        request_headers: headers(request),
-        response_headers: headers(response),
-        purpose,
-        ..Exchange::default()
-    }
-}
 
 /// A token-auth pull of an index and one of its platforms, with credentials.
 pub(super) fn token_trace(realm: &str) -> Vec<Exchange> {

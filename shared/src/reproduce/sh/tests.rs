@@ -4,6 +4,7 @@ use super::*;
 use crate::api::{Exchange, ExchangePurpose, Header};
 use crate::digest::Digest;
 use crate::reference::{Reference, Repository};
+use crate::reproduce::test_support::assert_sh_parses;
 use crate::reproduce::{ImageTarget, Subject};
 
 const HEX_A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -109,19 +110,6 @@ fn bearer_trace() -> Vec<Exchange> {
     vec![ping, token, head, redirect]
 }
 
-/// `dash -n`: the text parses as POSIX sh.
-fn assert_parses(script: &str) {
-    let out = Command::new("/bin/sh")
-        .args(["-n", "-c", script])
-        .output()
-        .expect("run /bin/sh -n");
-    assert!(
-        out.status.success(),
-        "sh -n failed: {}\n{script}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// shellcheck as POSIX sh (`scripts/setup.sh` installs it; a missing one fails loudly).
 fn shellcheck(script: &str) {
     let mut child = Command::new("shellcheck")
@@ -151,7 +139,7 @@ fn every_view_parses_as_posix_sh() {
         for trace in [Vec::new(), bearer_trace()] {
             let text = script(&Flow::new(subject.clone(), &trace));
             assert!(text.starts_with("#!/bin/sh\n"), "{text}");
-            assert_parses(&text);
+            assert_sh_parses(&text);
             shellcheck(&text);
             assert!(text.ends_with("\nfinish\n"));
         }
@@ -258,7 +246,7 @@ fn hostile_values_never_become_code() {
             // Never the Hub itself from a test: a closed local port instead.
             flow.base_url = "http://127.0.0.1:9".into();
             let text = script(&flow).replace("https://hub.docker.com", "http://127.0.0.1:9");
-            assert_parses(&text);
+            assert_sh_parses(&text);
             let out = Command::new("/bin/sh")
                 .args(["-c", &text])
                 .env_remove("REGISTRY_USER")

@@ -2,6 +2,7 @@
 //! (login only with credentials, the plain-HTTP flag only for plain HTTP, `sh -n` clean).
 
 use super::*;
+pub(super) use crate::reproduce::test_support::assert_sh_parses;
 use crate::reproduce::{Flow, ImageTarget, Kind, Subject};
 
 const INDEX: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
@@ -70,29 +71,6 @@ fn text(flow: &Flow, kind: Kind) -> Result<String, String> {
 
 fn ok(flow: &Flow, kind: Kind) -> String {
     text(flow, kind).unwrap_or_else(|why| panic!("{kind:?}: {why}"))
-}
-
-/// `sh -n`: the text parses as a POSIX shell script.
-pub(super) fn assert_sh_parses(script: &str) {
-    let mut child = std::process::Command::new("sh")
-        .arg("-n")
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "sh -n failed: {}\n{script}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 const TOOLS: [Kind; 5] = [

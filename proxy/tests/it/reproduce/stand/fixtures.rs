@@ -159,6 +159,19 @@ impl StandFixtures {
         }
     }
 
+    /// What a pull from a big registry exercises: the index, a platform, tags, a layer, the
+    /// file and a blob (the last three through its CDN).
+    pub fn pull_views(&self) -> Vec<Subject> {
+        vec![
+            self.index(),
+            self.platform(1),
+            self.tags(),
+            self.layer(),
+            self.file(),
+            self.blob(),
+        ]
+    }
+
     /// Every view this stand has, one of each kind (index, a platform, the image, tags,
     /// catalog where offered, a layer, the file, a blob, the export).
     pub fn subjects(&self) -> Vec<Subject> {
