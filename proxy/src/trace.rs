@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use lading_shared::api::{Exchange, ExchangePurpose, Header, MAX_ERROR_BODY_CHARS, RegistryNotes};
+use lading_shared::api::{
+    CachedKind, CachedRead, Exchange, ExchangePurpose, Header, MAX_ERROR_BODY_CHARS, RegistryNotes,
+};
 use reqwest::header::HeaderMap;
 
 use crate::error::{Failure, ProxyError};
@@ -20,6 +22,8 @@ pub struct Trace {
     exchanges: Arc<Mutex<Vec<Exchange>>>,
     /// Set when an exchange went to an `--insecure-host` (certificates not verified).
     insecure_tls: Arc<AtomicBool>,
+    /// What was answered from Lading's cache instead (no exchange stands for it).
+    from_cache: Arc<Mutex<Vec<CachedRead>>>,
 }
 
 /// An exchange in flight: started, not yet answered.
@@ -138,7 +142,23 @@ impl Trace {
             insecure_tls: self.insecure_tls.load(Ordering::Relaxed),
             rate_limit: rate_limit::last_reported(&exchanges),
             pulls_spent: rate_limit::pulls_spent(&exchanges),
+            from_cache: self.from_cache_lock().clone(),
         }
+    }
+
+    /// Records that `digest` was answered from Lading's cache (once per view and digest).
+    pub fn note_from_cache(&self, what: CachedKind, digest: &lading_shared::Digest) {
+        let mut reads = self.from_cache_lock();
+        if !reads.iter().any(|r| r.what == what && r.digest == *digest) {
+            reads.push(CachedRead {
+                what,
+                digest: digest.clone(),
+            });
+        }
+    }
+
+    fn from_cache_lock(&self) -> std::sync::MutexGuard<'_, Vec<CachedRead>> {
+        self.from_cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// `error` as an API failure carrying the exchanges made so far: the one way a handler

@@ -18,7 +18,7 @@ pub use credentials::{BasicCredentials, CredentialsError};
 pub use errors::{ApiError, ErrorCode, ErrorKind, RegistryError, parse_registry_errors};
 pub use exchange::{Exchange, ExchangePurpose, Header, MAX_ERROR_BODY_CHARS};
 pub use registry::{
-    CATALOG_PATH, CatalogEntry, CatalogQuery, CatalogResponse, CatalogSource,
+    CATALOG_PATH, CachedKind, CachedRead, CatalogEntry, CatalogQuery, CatalogResponse, CatalogSource,
     HUB_CREDENTIALS_HEADER, PullRateLimit, RegistryNotes, TagDetail, TagDetailSource, TagImage,
 };
 

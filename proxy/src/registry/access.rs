@@ -10,8 +10,21 @@
 //! request's own credentials (see `registry::image::ResolvedImage`), so holding one is the
 //! proof that this request may read that repository right now; a cached entry is served only
 //! to a request holding the same scope.
+//!
+//! [`AccessProofs`] lets a repeated view cost nothing: a successful, authorised answer from
+//! the registry for a scope proves that scope for [`ACCESS_PROOF_TTL`]; while it stands, a
+//! request of the same scope may be answered from cache without asking the registry again.
+//! A person whose access is revoked keeps seeing what they had already seen for at most that
+//! long. Failures never prove anything, and a 401/403/404 withdraws the proof at once.
+
+use std::time::Duration;
 
 use super::Session;
+
+/// How long one authorised answer proves a scope's access.
+pub const ACCESS_PROOF_TTL: Duration = Duration::from_secs(120);
+/// Scopes remembered at once (each is a few short strings).
+pub const MAX_ACCESS_PROOFS: u64 = 100_000;
 
 /// The identity a request reaches a registry with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -31,6 +44,40 @@ impl Identity {
             Identity::Anonymous => "anonymous",
             Identity::Credentials(fingerprint) => fingerprint,
         }
+    }
+}
+
+/// Scopes whose access a registry confirmed within [`ACCESS_PROOF_TTL`].
+#[derive(Clone)]
+pub struct AccessProofs {
+    proven: moka::sync::Cache<ContentScope, ()>,
+}
+
+impl Default for AccessProofs {
+    fn default() -> Self {
+        AccessProofs {
+            proven: moka::sync::Cache::builder()
+                .max_capacity(MAX_ACCESS_PROOFS)
+                .time_to_live(ACCESS_PROOF_TTL)
+                .build(),
+        }
+    }
+}
+
+impl AccessProofs {
+    /// The registry just answered `scope` with success: it is proven for the next while.
+    pub fn prove(&self, scope: &ContentScope) {
+        self.proven.insert(scope.clone(), ());
+    }
+
+    /// The registry refused `scope` (401, 403, 404 for the repository): no longer proven.
+    pub fn withdraw(&self, scope: &ContentScope) {
+        self.proven.invalidate(scope);
+    }
+
+    /// Whether `scope` may be answered from cache without asking the registry.
+    pub fn proven(&self, scope: &ContentScope) -> bool {
+        self.proven.contains_key(scope)
     }
 }
 
@@ -57,11 +104,40 @@ impl Session {
     /// The scope of content read from `repository` in this session. Only code that has just
     /// had an answer from the registry for that repository should build one (the manifest
     /// fetch in `resolve_image`); see the module comment.
-    pub(super) fn content_scope(&self, repository: &str) -> ContentScope {
+    pub(crate) fn content_scope(&self, repository: &str) -> ContentScope {
         ContentScope {
             registry: self.registry.clone(),
             repository: repository.to_string(),
             identity: self.identity(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope(identity: Identity) -> ContentScope {
+        ContentScope {
+            registry: "r.example".into(),
+            repository: "team/app".into(),
+            identity,
+        }
+    }
+
+    #[test]
+    fn a_proof_covers_its_own_scope_only_and_can_be_withdrawn() {
+        let proofs = AccessProofs::default();
+        let alice = scope(Identity::Credentials("fp-alice".into()));
+        assert!(!proofs.proven(&alice));
+        proofs.prove(&alice);
+        assert!(proofs.proven(&alice));
+        assert!(!proofs.proven(&scope(Identity::Anonymous)));
+        assert!(!proofs.proven(&scope(Identity::Credentials("fp-bob".into()))));
+        let mut elsewhere = alice.clone();
+        elsewhere.repository = "team/other".into();
+        assert!(!proofs.proven(&elsewhere));
+        proofs.withdraw(&alice);
+        assert!(!proofs.proven(&alice));
     }
 }

@@ -64,6 +64,8 @@ pub struct Upstream {
     /// Keyed by scope and digest (see `access`); hit only after this request's own HEAD of
     /// the manifest succeeded.
     pub manifests: ManifestCache,
+    /// Scopes whose access the registry confirmed a moment ago (see `access`).
+    pub proofs: access::AccessProofs,
     pub docker_config: Option<DockerConfig>,
     /// Size and time limits (see `crate::limits`).
     pub limits: Limits,
@@ -89,6 +91,7 @@ impl Upstream {
             challenges: challenge_cache(),
             tokens: TokenCache::default(),
             manifests: manifest_cache(),
+            proofs: access::AccessProofs::default(),
             docker_config,
             limits,
             salt,

@@ -30,6 +30,28 @@ pub struct RegistryNotes {
     /// not count; Docker Hub counts each platform manifest fetched).
     #[serde(default)]
     pub pulls_spent: u32,
+    /// What this view took from Lading's own cache instead of asking the registry: content
+    /// addressed by digest that the same identity read from the same repository before, while
+    /// its access there was still proven (see the proxy's `registry::access`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from_cache: Vec<CachedRead>,
+}
+
+/// One thing a view answered from Lading's cache: no exchange in the trace stands for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedRead {
+    pub what: CachedKind,
+    pub digest: Digest,
+}
+
+/// What kind of content a [`CachedRead`] was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CachedKind {
+    Manifest,
+    Config,
+    /// A layer listing (its entries and checkpoints).
+    Listing,
 }
 
 impl RegistryNotes {

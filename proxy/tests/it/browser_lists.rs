@@ -1,0 +1,1 @@
+//! Issue 11 suite (being written).
