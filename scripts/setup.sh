@@ -11,19 +11,20 @@ TOOLS_DIR="${LADING_TOOLS_DIR:-$HOME/.cache/lading-tools}"
 
 log() { printf '\n== setup: %s\n' "$*"; }
 
-# `--runtime` installs only what building and running the app needs; the default adds the
-# test-only packages (a real registry, skopeo, a headless browser, and what the generated
-# Reproduce scripts run on: jq, zstd, python3).
-packages="curl:curl"
+# `--runtime` installs only what building and running the app needs (brotli precompresses
+# the app's assets); the default adds the test-only packages (a real registry, skopeo, a
+# headless browser, what the generated Reproduce scripts run on: jq, zstd, python3; nginx
+# for the two-instance deployment test and wrk for bench/serve.sh).
+packages="curl:curl brotli:brotli"
 if [ "${1:-}" != "--runtime" ]; then
   packages="$packages docker-registry:docker-registry skopeo:skopeo chromium:chromium \
     chromedriver:chromium-driver htpasswd:apache2-utils openssl:openssl \
-    jq:jq zstd:zstd python3:python3 shellcheck:shellcheck"
+    jq:jq zstd:zstd python3:python3 shellcheck:shellcheck nginx:nginx wrk:wrk"
 fi
 need_apt=()
 for pair in $packages; do
   cmd=${pair%%:*}; pkg=${pair##*:}
-  command -v "$cmd" >/dev/null 2>&1 || need_apt+=("$pkg")
+  command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
@@ -45,8 +46,12 @@ if [ "${1:-}" != "--runtime" ] && ! cmp -s "$consumers/package-lock.json" "$cons
   npm ci --silent --prefix "$consumers" --no-audit --no-fund >/dev/null
   cp "$consumers/package-lock.json" "$consumers/node_modules/.lading-lock"
 fi
-# Debian starts a docker-registry service on :5000 when installed; tests start their own.
-if command -v systemctl >/dev/null 2>&1; then systemctl stop docker-registry >/dev/null 2>&1 || true; fi
+# Debian starts a docker-registry service on :5000 and nginx on :80 when installed; tests
+# start their own.
+if command -v systemctl >/dev/null 2>&1; then
+  systemctl stop docker-registry >/dev/null 2>&1 || true
+  systemctl stop nginx >/dev/null 2>&1 || true
+fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "rustup target add wasm32-unknown-unknown"

@@ -5,8 +5,9 @@
 use gloo_net::http::Request;
 use lading_shared::Repository;
 use lading_shared::api::{
-    ApiError, CREDENTIALS_HEADER, CatalogQuery, CatalogResponse, ErrorKind, HEALTH_PATH,
-    HUB_CREDENTIALS_HEADER, Health, IMAGE_PATH, ImageQuery, ImageResponse, TagsResponse,
+    API_REVISION, ApiError, CREDENTIALS_HEADER, CatalogQuery, CatalogResponse, ErrorKind,
+    HEALTH_PATH, HUB_CREDENTIALS_HEADER, Health, IMAGE_PATH, ImageQuery, ImageResponse,
+    REVISION_PARAM, TagsResponse,
 };
 use lading_shared::layer::{FILE_PATH, FilePreview, ListingEvent};
 use serde::de::DeserializeOwned;
@@ -197,7 +198,7 @@ async fn send_with(
     auth: Auth,
     signal: Option<&AbortSignal>,
 ) -> Result<gloo_net::http::Response, ApiError> {
-    let mut request = Request::get(url)
+    let mut request = Request::get(&revised(url))
         .header("accept", accept)
         .abort_signal(signal);
     if let Some(credentials) = auth.registry {
@@ -212,6 +213,13 @@ async fn send_with(
             format!("The Lading server could not be reached ({e}). Is it still running?"),
         )
     })
+}
+
+/// `url` with the answer shape this page reads (`&rev=N`): after an upgrade the URL differs,
+/// so no cache (the browser's, a CDN's) hands this page an answer in an older shape.
+fn revised(url: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{REVISION_PARAM}={API_REVISION}")
 }
 
 /// A proxy error carries the contract's body; anything else (a gateway in front of Lading,
@@ -253,5 +261,20 @@ pub fn local_error(kind: ErrorKind, message: String) -> ApiError {
         suggestions: Vec::new(),
         registry_notes: Default::default(),
         trace: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_api_url_names_the_answer_shape_it_reads() {
+        let rev = format!("rev={API_REVISION}");
+        assert_eq!(revised("/api/health"), format!("/api/health?{rev}"));
+        assert_eq!(
+            revised("/api/image?ref=alpine"),
+            format!("/api/image?ref=alpine&{rev}")
+        );
     }
 }

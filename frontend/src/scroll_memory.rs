@@ -17,6 +17,9 @@ const SAVE_EVERY: Duration = Duration::from_millis(150);
 /// How long a restored position waits for the page to grow (tries × every).
 const RESTORE_TRIES: u32 = 100;
 const RESTORE_EVERY: Duration = Duration::from_millis(100);
+/// Looks again this many times once there: virtualised lists measure the rows the jump drew
+/// and correct the heights above them, which moves the content under the position.
+const SETTLE_TRIES: u32 = 5;
 const KEY: &str = "scrollY";
 
 /// Installs the listeners; call once, in the app shell.
@@ -62,7 +65,7 @@ pub fn install() {
             let run = generation.get().wrapping_add(1);
             generation.set(run);
             if y > 0.0 {
-                restore(y, run, generation.clone(), RESTORE_TRIES);
+                restore(y, run, generation.clone(), RESTORE_TRIES, SETTLE_TRIES);
             }
         });
     let _ = window.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
@@ -95,9 +98,10 @@ fn read_y(state: &wasm_bindgen::JsValue) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Scrolls to `y` as soon as the page is tall enough; gives up after `tries` or when a newer
-/// Back/Forward started its own restore.
-fn restore(y: f64, run: u32, generation: Rc<Cell<u32>>, tries: u32) {
+/// Scrolls to `y` as soon as the page is tall enough, then checks `settle` more times that
+/// it stayed there; gives up after `tries` or when a newer Back/Forward started its own
+/// restore.
+fn restore(y: f64, run: u32, generation: Rc<Cell<u32>>, tries: u32, settle: u32) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -113,16 +117,20 @@ fn restore(y: f64, run: u32, generation: Rc<Cell<u32>>, tries: u32) {
         .ok()
         .and_then(|v| v.as_f64())
         .unwrap_or(0.0);
+    let mut settle = settle;
     if height - viewport >= y - 1.0 || tries == 0 {
         window.scroll_to_with_x_and_y(0.0, y);
-        if tries > 0 && (window.scroll_y().unwrap_or(0.0) - y).abs() > 1.0 {
-            // The page shrank back while rendering: look again.
-        } else {
+        let off = (window.scroll_y().unwrap_or(0.0) - y).abs() > 1.0;
+        // Off: the page shrank back while rendering. There: look again a few times.
+        if tries == 0 || (!off && settle == 0) {
             return;
+        }
+        if !off {
+            settle -= 1;
         }
     }
     set_timeout(
-        move || restore(y, run, generation, tries.saturating_sub(1)),
+        move || restore(y, run, generation, tries.saturating_sub(1), settle),
         RESTORE_EVERY,
     );
 }

@@ -175,11 +175,29 @@ pub fn sort_dated_tags(
     sorted
 }
 
-/// Tags containing `needle`, ignoring ASCII case; all of them when `needle` is blank. With
-/// `*` or `?`, a glob over the whole tag: the listing filter's rule.
-pub fn filter_tags(tags: &[String], needle: &str) -> Vec<String> {
-    let filter = TextFilter::new(needle);
-    tags.iter().filter(|t| filter.matches(t)).cloned().collect()
+/// Names and their ASCII lower-case keys, made once per order: a keystroke only scans.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyedNames {
+    pub names: Vec<String>,
+    keys: Vec<String>,
+}
+
+impl KeyedNames {
+    pub fn new(names: Vec<String>) -> KeyedNames {
+        let keys = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+        KeyedNames { names, keys }
+    }
+
+    /// The indices of the names containing `needle`, ignoring ASCII case; all of them when
+    /// `needle` is blank. With `*` or `?`, a glob over the whole name: the listing's rule.
+    pub fn matching(&self, needle: &str) -> Vec<usize> {
+        let filter = TextFilter::new(needle);
+        let keyed = self.names.iter().zip(&self.keys);
+        let found = keyed
+            .enumerate()
+            .filter(|(_, (n, k))| filter.matches_keyed(n, k));
+        found.map(|(i, _)| i).collect()
+    }
 }
 
 /// The tag list's filter rule, for any list of names (tags, repositories).
@@ -208,6 +226,14 @@ impl TextFilter {
             TextFilter::Substring(needle) => text.to_ascii_lowercase().contains(needle.as_str()),
         }
     }
+
+    /// [`TextFilter::matches`] with `text` already in ASCII lower case (`key`).
+    pub fn matches_keyed(&self, text: &str, key: &str) -> bool {
+        match self {
+            TextFilter::Substring(needle) => key.contains(needle.as_str()),
+            other => other.matches(text),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -216,6 +242,11 @@ mod tests {
 
     fn owned(tags: &[&str]) -> Vec<String> {
         tags.iter().map(|t| t.to_string()).collect()
+    }
+
+    fn filter_tags(tags: &[String], needle: &str) -> Vec<String> {
+        let found = KeyedNames::new(tags.to_vec()).matching(needle);
+        found.into_iter().map(|i| tags[i].clone()).collect()
     }
 
     #[test]

@@ -1,11 +1,15 @@
 //! A listing as a directory tree, built incrementally as batches stream in: each entry is
 //! placed in O(depth) (a path → node map finds its parent, subtree sizes are updated along
-//! the way up), so 30,000 entries cost 30,000 small steps, not a rebuild per batch. Views
-//! then flatten only the expanded part, children sorted on the way, stopping at a row limit.
+//! the way up), so 100,000 entries cost 100,000 small steps, not a rebuild per batch. Each
+//! node keeps its path in lower case for the filter, and each directory its children sorted
+//! (`sorted.rs`), so a keystroke is one scan and one walk. Views flatten the expanded part
+//! into rows; the list draws only the rows on screen (`components/virtual_list.rs`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use lading_shared::layer::{Entry, EntryKind, file_name, parent};
+
+use sorted::SortedChildren;
 
 pub type NodeId = usize;
 pub const ROOT: NodeId = 0;
@@ -26,9 +30,16 @@ pub struct Node {
     pub size: u64,
     /// Visible entries in this subtree, so fully deleted branches can be left out.
     pub visible: usize,
+    /// The path in lower case, made once for the filter; `None` when it already is.
+    lower: Option<Box<str>>,
 }
 
 impl Node {
+    /// The path in lower case (the filter's case-insensitive key).
+    pub fn lower_path(&self) -> &str {
+        self.lower.as_deref().unwrap_or(&self.path)
+    }
+
     pub fn is_dir(&self) -> bool {
         let kind = self.entry.as_ref().or(self.hidden.first()).map(|e| e.kind);
         !self.children.is_empty()
@@ -67,6 +78,7 @@ impl Node {
 pub struct Tree {
     nodes: Vec<Node>,
     index: HashMap<String, NodeId>,
+    sorted: SortedChildren,
 }
 
 impl Default for Tree {
@@ -78,6 +90,7 @@ impl Default for Tree {
         Tree {
             nodes: vec![root],
             index: HashMap::from([("/".to_owned(), ROOT)]),
+            sorted: SortedChildren::default(),
         }
     }
 }
@@ -107,8 +120,16 @@ pub struct Row {
 /// What a filter found: the matches and their ancestors (to draw), and how many matched.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Matches {
-    pub include: HashSet<NodeId>,
+    /// By node id: a flag per node is one store per match, where a set was a hash and an
+    /// allocation (100,000 of them for a filter matching everything).
+    pub include: Vec<bool>,
     pub count: usize,
+}
+
+impl Matches {
+    pub fn includes(&self, id: NodeId) -> bool {
+        self.include.get(id).copied().unwrap_or(false)
+    }
 }
 
 pub struct Flatten<'a> {
@@ -117,8 +138,7 @@ pub struct Flatten<'a> {
     /// Whether the folder at this path is open (the URL keeps open folders by path).
     pub expanded: &'a dyn Fn(&str) -> bool,
     /// A filter's matches and their ancestors: only these show, all expanded.
-    pub include: Option<&'a HashSet<NodeId>>,
-    pub limit: usize,
+    pub include: Option<&'a Matches>,
 }
 
 impl Tree {
@@ -127,12 +147,15 @@ impl Tree {
     }
 
     pub fn insert(&mut self, entry: Entry) {
+        let id = self.ensure(&entry.path);
+        // The entry may say what kind the node is: its place in its parent's name order.
+        if let Some(parent) = self.nodes[id].parent {
+            self.sorted.children_changed(parent);
+        }
         if entry.kind == EntryKind::OpaqueWhiteout {
-            let id = self.ensure(&entry.path);
             self.nodes[id].opaque = true;
             return;
         }
-        let id = self.ensure(&entry.path);
         if entry.hidden_by.is_some() {
             self.nodes[id].hidden.push(entry);
             return;
@@ -146,6 +169,7 @@ impl Tree {
             node.size = node.size - old_size + size;
             node.visible += added;
             at = node.parent;
+            self.sorted.sizes_changed(n);
         }
     }
 
@@ -156,12 +180,15 @@ impl Tree {
         }
         let parent_id = self.ensure(parent(path));
         let id = self.nodes.len();
+        let lower = path.to_lowercase();
         self.nodes.push(Node {
             name: file_name(path).to_owned(),
             path: path.to_owned(),
             parent: Some(parent_id),
+            lower: (lower != path).then(|| lower.into()),
             ..Node::default()
         });
+        self.sorted.children_changed(parent_id);
         self.nodes[parent_id].children.push(id);
         self.index.insert(path.to_owned(), id);
         id
@@ -170,14 +197,18 @@ impl Tree {
     /// Nodes satisfying `matches` (entries only; hidden ones when shown), and their
     /// ancestors.
     pub fn matching(&self, show_hidden: bool, matches: impl Fn(&Node) -> bool) -> Matches {
-        let mut found = Matches::default();
+        let mut found = Matches {
+            include: vec![false; self.nodes.len()],
+            count: 0,
+        };
         for id in 1..self.nodes.len() {
             let node = &self.nodes[id];
             let listed = node.entry.is_some() || (show_hidden && !node.hidden.is_empty());
             if listed && matches(node) {
                 found.count += 1;
                 let mut at = Some(id);
-                while let Some(n) = at.filter(|n| found.include.insert(*n)) {
+                while let Some(n) = at.filter(|&n| !found.include[n]) {
+                    found.include[n] = true;
                     at = self.nodes[n].parent;
                 }
             }
@@ -185,7 +216,7 @@ impl Tree {
         found
     }
 
-    /// The rows to draw, depth first; one more than `limit` means "there is more".
+    /// Every row of the expanded tree, depth first (the list draws only what is on screen).
     pub fn flatten(&self, options: &Flatten) -> Vec<Row> {
         let mut rows = Vec::new();
         self.push_children(ROOT, 0, options, &mut rows);
@@ -193,18 +224,17 @@ impl Tree {
     }
 
     fn push_children(&self, id: NodeId, depth: usize, options: &Flatten, rows: &mut Vec<Row>) {
-        let mut children: Vec<NodeId> = self.nodes[id]
-            .children
+        let children = self.sorted.get(id, options.sort, || {
+            let mut children = self.nodes[id].children.clone();
+            self.sort(&mut children, options.sort);
+            children
+        });
+        let shown = children
             .iter()
             .copied()
             .filter(|&c| options.show_hidden || self.nodes[c].visible > 0)
-            .filter(|c| options.include.is_none_or(|set| set.contains(c)))
-            .collect();
-        self.sort(&mut children, options.sort);
-        for child in children {
-            if rows.len() > options.limit {
-                return;
-            }
+            .filter(|&c| options.include.is_none_or(|m| m.includes(c)));
+        for child in shown {
             let node = &self.nodes[child];
             let expanded =
                 node.is_dir() && (options.include.is_some() || (options.expanded)(&node.path));
@@ -254,5 +284,6 @@ impl Tree {
     }
 }
 
+mod sorted;
 #[cfg(test)]
 mod tests;

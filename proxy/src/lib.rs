@@ -73,6 +73,8 @@ pub struct AppState {
     pub gate: Arc<Gate>,
     /// The host names requests may name ([`host::check`]).
     pub hosts: Arc<ServedHosts>,
+    /// Whole answers' bytes, for warm answers addressed by digest (`routes::answer_cache`).
+    pub answers: routes::answer_cache::AnswerCache,
 }
 
 impl AppState {
@@ -90,6 +92,7 @@ impl AppState {
             engine: Arc::new(Engine::new(settings.layers)),
             gate: Arc::new(Gate::new(settings.clients)),
             hosts: Arc::new(ServedHosts::new(settings.public_urls)),
+            answers: routes::answer_cache::AnswerCache::default(),
         })
     }
 }

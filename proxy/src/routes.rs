@@ -1,8 +1,10 @@
 //! Every route of the app, and the middleware around them.
 
 mod answer;
+pub mod answer_cache;
 mod attachment;
 mod blob;
+mod cacheable;
 mod catalog;
 mod export;
 mod frontend;
@@ -18,7 +20,6 @@ use axum::{Router, middleware};
 use lading_shared::api::{CATALOG_PATH, HEALTH_PATH, IMAGE_PATH, TAGS_PATH};
 use lading_shared::layer::{BLOB_PATH, EXPORT_PATH};
 use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -60,20 +61,25 @@ pub fn router(state: AppState) -> Router {
             state.gate.clone(),
             crate::limits::client::limit,
         ))
-        // An answer to a signed-in call holds private content under a URL that does not name
-        // the person: a shared cache in front of Lading (a CDN, a corporate proxy) keying on
-        // the URL would hand it to the next one. No API answer is ever stored.
-        .route_layer(SetResponseHeaderLayer::overriding(
+        // Each answer says who may keep it (`cacheable`); one that does not (an error, a
+        // refusal by the limits above) is kept by no one.
+        .route_layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
+            HeaderValue::from_static(cacheable::NO_STORE),
+        ))
+        // An answer to a signed-in call holds private content under a URL that does not name
+        // the person: a shared cache keying on the URL alone would hand it to the next one.
+        .route_layer(SetResponseHeaderLayer::appending(
+            header::VARY,
+            HeaderValue::from_static(cacheable::VARY),
         ));
     // Every route but health answers only for the names this instance serves (DNS
     // rebinding), the app's pages too: a rebinding page could load the app itself. Health
     // carries no data and load balancers probe it by whatever name they know the backend by.
     let served = limited
-        // The app's wasm shrinks to 40% gzipped; API answers stay uncompressed (small, and
-        // later endpoints stream blobs that are compressed already).
-        .fallback_service(get(frontend::get_asset).layer(CompressionLayer::new()))
+        // The app's files are compressed at build time (routes/frontend.rs); API answers stay
+        // uncompressed (small, and blobs and exports are compressed already).
+        .fallback_service(get(frontend::get_asset))
         .layer(middleware::from_fn_with_state(
             state.hosts.clone(),
             crate::host::check,

@@ -168,7 +168,8 @@ fn to_reqwest(cert: &CertificateDer<'_>) -> Result<reqwest::Certificate, String>
 pub struct Clients {
     verified: reqwest::Client,
     insecure: Option<reqwest::Client>,
-    trust: Trust,
+    /// Shared: every session clones its `Clients`, and the roots are ~150 KB.
+    trust: std::sync::Arc<Trust>,
 }
 
 impl Clients {
@@ -185,7 +186,7 @@ impl Clients {
         Ok(Clients {
             verified,
             insecure,
-            trust: trust.clone(),
+            trust: std::sync::Arc::new(trust.clone()),
         })
     }
 

@@ -142,13 +142,13 @@ impl Trace {
             insecure_tls: self.insecure_tls.load(Ordering::Relaxed),
             rate_limit: rate_limit::last_reported(&exchanges),
             pulls_spent: rate_limit::pulls_spent(&exchanges),
-            from_cache: self.from_cache_lock().clone(),
+            from_cache: self.cached_reads().clone(),
         }
     }
 
     /// Records that `digest` was answered from Lading's cache (once per view and digest).
     pub fn note_from_cache(&self, what: CachedKind, digest: &lading_shared::Digest) {
-        let mut reads = self.from_cache_lock();
+        let mut reads = self.cached_reads();
         if !reads.iter().any(|r| r.what == what && r.digest == *digest) {
             reads.push(CachedRead {
                 what,
@@ -157,7 +157,7 @@ impl Trace {
         }
     }
 
-    fn from_cache_lock(&self) -> std::sync::MutexGuard<'_, Vec<CachedRead>> {
+    fn cached_reads(&self) -> std::sync::MutexGuard<'_, Vec<CachedRead>> {
         self.from_cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 

@@ -18,8 +18,9 @@ pub use credentials::{BasicCredentials, CredentialsError};
 pub use errors::{ApiError, ErrorCode, ErrorKind, RegistryError, parse_registry_errors};
 pub use exchange::{Exchange, ExchangePurpose, Header, MAX_ERROR_BODY_CHARS};
 pub use registry::{
-    CATALOG_PATH, CachedKind, CachedRead, CatalogEntry, CatalogQuery, CatalogResponse, CatalogSource,
-    HUB_CREDENTIALS_HEADER, PullRateLimit, RegistryNotes, TagDetail, TagDetailSource, TagImage,
+    CATALOG_PATH, CachedKind, CachedRead, CatalogEntry, CatalogQuery, CatalogResponse,
+    CatalogSource, HUB_CREDENTIALS_HEADER, PullRateLimit, RegistryNotes, TagDetail,
+    TagDetailSource, TagImage,
 };
 
 /// `GET /api/health` → [`Health`]: the version and which registries this instance may reach.
@@ -28,6 +29,14 @@ pub const HEALTH_PATH: &str = "/api/health";
 pub const IMAGE_PATH: &str = "/api/image";
 /// `GET /api/tags?repo=REGISTRY/REPOSITORY` → [`TagsResponse`].
 pub const TAGS_PATH: &str = "/api/tags";
+
+/// The shape of every answer, counted up whenever any answer's shape changes. It is part of
+/// every `ETag` and the app sends it as [`REVISION_PARAM`]: a cache in front of an upgraded
+/// deployment (a browser's, a CDN's) then never hands the new app an answer in the old shape.
+pub const API_REVISION: u32 = 1;
+/// The query parameter carrying [`API_REVISION`] (`&rev=1`); the proxy accepts and ignores
+/// it: it only makes the URL, and so every cache's key, differ between revisions.
+pub const REVISION_PARAM: &str = "rev";
 
 /// Registry credentials for the one registry a call targets: `base64(username:password)`.
 /// Sent by the browser on each call, never stored or logged by the proxy.

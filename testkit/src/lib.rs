@@ -24,6 +24,7 @@ mod faults;
 pub mod fixtures;
 mod jwt;
 mod lading;
+pub mod nginx;
 mod probe;
 mod process;
 mod pusher;

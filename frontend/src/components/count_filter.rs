@@ -15,16 +15,16 @@ pub struct Noun {
     pub id: &'static str,
 }
 
-/// The count and the filter box; typing resets the list's window to `window` rows and
-/// replaces the URL's `q`.
+/// The count and the filter box; typing replaces the URL's `q` and, for a list shown a
+/// window at a time (`limit`), resets it to `window` rows.
 #[component]
 pub fn CountAndFilter(
     noun: Noun,
     total: usize,
     #[prop(into)] shown: Signal<usize>,
     filter: RwSignal<String>,
-    limit: RwSignal<usize>,
-    window: usize,
+    #[prop(optional)] limit: Option<RwSignal<usize>>,
+    #[prop(optional)] window: usize,
 ) -> impl IntoView {
     let view = ViewState::get();
     let Noun { one, many, id } = noun;
@@ -49,7 +49,9 @@ pub fn CountAndFilter(
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
                     filter.set(text.clone());
-                    limit.set(window);
+                    if let Some(limit) = limit {
+                        limit.set(window);
+                    }
                     view.update(|q| q.filter = text);
                 }
             />

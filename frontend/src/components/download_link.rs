@@ -44,7 +44,7 @@ pub fn DownloadLink(
                 .collect_view();
             let class = if button { "button" } else { "link-button" };
             view! {
-                <form class="download-form" method="post" action=download.path>
+                <form class="download-form" method="post" action=download.href()>
                     {fields}
                     <button type="submit" class=class data-testid=testid>{label}</button>
                 </form>

@@ -1,22 +1,24 @@
 //! A listing as a table-shaped tree: directories open and close, a filter narrows it (one
 //! rule in a layer and the merged filesystem, see `name_filter`), and it sorts by name or
 //! size. Every choice lives in the URL (replaced, not pushed), so Back and a shared link
-//! restore it. Only expanded directories are walked and only a window of rows reaches the
-//! DOM, so 30,000 entries stay fluid.
+//! restore it. Only expanded directories are walked, and only the rows on screen reach the
+//! DOM (`virtual_list`), with the page's scrollbar as long as all of them: 100,000 entries
+//! stay fluid, and a keystroke filters them without redrawing a row off screen.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::listing_row::{ListingRow, RowContext};
 use crate::components::listing_toolbar::{ListingToolbar, Toolbar};
+use crate::components::virtual_list::{VirtualOptions, VirtualRows};
 use crate::layer_links::{Source, Subject};
 use crate::listing_stream::{Listing, Outcome};
 use crate::name_filter::NameFilter;
 use crate::tree::{Flatten, SortOrder};
 use crate::view_state::ViewState;
 
-/// Rows rendered at first, and added by each "Show more".
-const WINDOW: usize = 500;
+/// A row's height before one is measured (px): one line, a 24 px toggle and padding.
+const ROW_ESTIMATE: f64 = 31.0;
 
 #[component]
 pub fn ListingTree(subject: Subject, listing: Listing) -> impl IntoView {
@@ -27,16 +29,18 @@ pub fn ListingTree(subject: Subject, listing: Listing) -> impl IntoView {
     // The box answers each key at once; the URL follows (replaced, so Back is not spammed).
     let filter_text = RwSignal::new(view.query.with_untracked(|q| q.filter.clone()));
     let filter = Memo::new(move |_| NameFilter::parse(&filter_text.get()));
-    let limit = RwSignal::new(WINDOW);
     let focus = RwSignal::new(None::<String>);
     let matches = Memo::new(move |_| {
         let (filter, show_hidden) = (filter.get(), state.with(|s| s.show_hidden));
-        filter
-            .is_active()
-            .then(|| tree.with(|t| t.matching(show_hidden, |n| filter.matches(&n.path))))
+        filter.is_active().then(|| {
+            tree.with(|t| {
+                t.matching(show_hidden, |n| {
+                    filter.matches_keyed(&n.path, n.lower_path())
+                })
+            })
+        })
     });
     let rows = Memo::new(move |_| {
-        let limit = limit.get();
         state.with(|state| {
             let sort = if state.by_size {
                 SortOrder::Size
@@ -50,8 +54,7 @@ pub fn ListingTree(subject: Subject, listing: Listing) -> impl IntoView {
                         sort,
                         show_hidden: state.show_hidden,
                         expanded: &expanded,
-                        include: m.as_ref().map(|m| &m.include),
-                        limit,
+                        include: m.as_ref(),
                     })
                 })
             })
@@ -64,8 +67,24 @@ pub fn ListingTree(subject: Subject, listing: Listing) -> impl IntoView {
             request_animation_frame(move || focus_toggle(&path));
         }
     });
-    let visible = move || rows.with(|r| r.iter().take(limit.get()).cloned().collect::<Vec<_>>());
-    let more = move || rows.with(Vec::len) > limit.get();
+    let (origin, body) = (NodeRef::new(), NodeRef::new());
+    let window = VirtualRows::new(VirtualOptions {
+        origin,
+        rows: body,
+        len: Signal::derive(move || rows.with(Vec::len)),
+        estimate: ROW_ESTIMATE,
+        columns: None,
+    });
+    Effect::new(move |_| {
+        rows.track();
+        window.rows_changed();
+    });
+    let span = window.span;
+    let visible = move || {
+        let span = span.get();
+        rows.with(|r| r[span.start.min(r.len())..span.end.min(r.len())].to_vec())
+    };
+    let columns = if merged { 6 } else { 5 };
     let context = RowContext {
         subject,
         tree,
@@ -86,7 +105,6 @@ pub fn ListingTree(subject: Subject, listing: Listing) -> impl IntoView {
         matches,
         on_filter: Callback::new(move |text: String| {
             filter_text.set(text.clone());
-            limit.set(WINDOW);
             view.update(|q| q.filter = text);
         }),
     };
@@ -119,19 +137,20 @@ pub fn ListingTree(subject: Subject, listing: Listing) -> impl IntoView {
                             {merged.then(|| view! { <th scope="col">"Layer"</th> })}
                         </tr>
                     </thead>
-                    <tbody>
+                    <tbody node_ref=body>
+                        <tr class="v-spacer" aria-hidden="true" node_ref=origin style:height=move || format!("{}px", span.get().before)>
+                            <td colspan=columns></td>
+                        </tr>
                         <For each=visible key=|row| row.clone() let:row>
                             <ListingRow row context=context.clone() />
                         </For>
+                        <tr class="v-spacer" aria-hidden="true" style:height=move || format!("{}px", span.get().after)>
+                            <td colspan=columns></td>
+                        </tr>
                     </tbody>
                 </table>
             </div>
             {move || empty().map(|text| view! { <p class="muted empty-note">{text}</p> })}
-            <Show when=more>
-                <button type="button" class="show-more" on:click=move |_| limit.update(|l| *l += WINDOW * 4)>
-                    "Show more rows"
-                </button>
-            </Show>
         </section>
     }
 }

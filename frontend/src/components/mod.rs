@@ -46,3 +46,4 @@ pub mod sequence_diagram;
 pub mod sign_in;
 pub mod tag_list;
 pub mod tag_table;
+pub mod virtual_list;

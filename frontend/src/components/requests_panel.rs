@@ -27,6 +27,14 @@ pub fn RequestsPanel(trace: Vec<Exchange>) -> impl IntoView {
             panel.set_open(true);
         }
     });
+    // No exchange at all: everything came from Lading's cache (the registry notes say what).
+    let none = trace.is_empty().then(|| {
+        view! {
+            <p class="muted" data-testid="no-requests">
+                "No request: Lading answered this view from its own cache."
+            </p>
+        }
+    });
     let rows = trace
         .into_iter()
         .enumerate()
@@ -43,6 +51,7 @@ pub fn RequestsPanel(trace: Vec<Exchange>) -> impl IntoView {
                  to build this view, each with the distribution-spec endpoint it used. \
                  Credentials and tokens are redacted."
             </p>
+            {none}
             <div class="table-wrap">
                 <table class="requests-table stack">
                     <thead>

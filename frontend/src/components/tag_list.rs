@@ -1,10 +1,12 @@
-//! Every tag of a repository: filterable, ordered by version or otherwise, and rendered a
-//! window at a time so ten thousand tags stay fluid (sorting happens once per order;
-//! filtering is a substring scan; only the visible window reaches the DOM). With details
-//! from the registry, a table (`tag_table.rs`) and a "recently pushed" order.
+//! Every tag of a repository: filterable, ordered by version or otherwise, and drawn only
+//! where it is on screen (`virtual_list`), so ten thousand tags stay fluid: sorting (and
+//! lower-casing the filter's keys) happens once per order, a keystroke is one scan, and no
+//! tag off screen is drawn again. With details from the registry, a table (`tag_table.rs`)
+//! and a "recently pushed" order.
 
-use crate::components::count_filter::{CountAndFilter, Noun, ShowMore};
+use crate::components::count_filter::{CountAndFilter, Noun};
 use crate::components::link::Link;
+use crate::components::virtual_list::{VirtualOptions, VirtualRows};
 use lading_shared::api::{SkippedTag, TagDetail};
 use lading_shared::{Reference, Repository};
 use leptos::prelude::*;
@@ -12,11 +14,39 @@ use leptos::prelude::*;
 use crate::components::tag_table::{TagFacts, TagTable};
 use crate::format::group_thousands;
 use crate::links::image_href;
-use crate::tag_order::{TagOrder, filter_tags, sort_dated_tags};
+use crate::tag_order::{KeyedNames, TagOrder, sort_dated_tags};
 use crate::view_state::ViewState;
 
-/// Tags rendered at first, and added by each "Show more".
-const WINDOW: usize = 300;
+/// A grid row's height before one is measured (px).
+const GRID_ROW_ESTIMATE: f64 = 36.0;
+
+/// The matching tags, in order: what the grid and the table draw a stretch of.
+#[derive(Clone, Copy)]
+pub struct TagRange {
+    sorted: Memo<KeyedNames>,
+    /// Indices into `sorted`.
+    matching: Memo<Vec<usize>>,
+}
+
+impl TagRange {
+    pub fn len(&self) -> usize {
+        self.matching.with(Vec::len)
+    }
+
+    /// The matching tags `start..end` (clamped).
+    pub fn slice(&self, start: usize, end: usize) -> Vec<String> {
+        self.matching.with(|m| {
+            let (start, end) = (start.min(m.len()), end.min(m.len()));
+            self.sorted
+                .with(|s| m[start..end].iter().map(|&i| s.names[i].clone()).collect())
+        })
+    }
+
+    /// Tracks the list itself (the filter or the order changed).
+    pub fn track(&self) {
+        self.matching.track();
+    }
+}
 
 #[component]
 pub fn TagList(
@@ -47,26 +77,15 @@ pub fn TagList(
     });
     let order = RwSignal::new(initial_order);
     let filter = RwSignal::new(initial_filter);
-    let limit = RwSignal::new(WINDOW);
     let sorted = Memo::new(move |_| {
         let order = order.get();
-        tags.with_value(|t| dates.with_value(|d| sort_dated_tags(t, order, d)))
+        KeyedNames::new(tags.with_value(|t| dates.with_value(|d| sort_dated_tags(t, order, d))))
     });
-    let matching = Memo::new(move |_| sorted.with(|s| filter_tags(s, &filter.get())));
-    let visible =
-        move || matching.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>());
-    let hidden = move || matching.with(Vec::len).saturating_sub(limit.get());
-    let tag_href = move |tag: &str| {
-        image_href(&Reference {
-            registry: repository.registry.clone(),
-            repository: repository.repository.clone(),
-            tag: Some(tag.to_string()),
-            digest: None,
-        })
-    };
+    let matching = Memo::new(move |_| sorted.with(|s| s.matching(&filter.get())));
+    let list = TagRange { sorted, matching };
     view! {
         <div class="tag-tools">
-            <CountAndFilter noun=Noun { one: "tag", many: "tags", id: "tag" } total shown=Signal::derive(move || matching.with(Vec::len)) filter limit window=WINDOW />
+            <CountAndFilter noun=Noun { one: "tag", many: "tags", id: "tag" } total shown=Signal::derive(move || list.len()) filter />
             <label class="order">
                 "Order "
                 <select data-testid="tag-order" on:change=move |ev| {
@@ -84,23 +103,55 @@ pub fn TagList(
             </label>
         </div>
         {match table {
-            true => view! { <TagTable facts visible=Signal::derive(visible) /> }.into_any(),
-            false => view! {
-                <ul class="tag-list" data-testid="tag-list">
-                    <For each=visible key=|tag| tag.clone() let:tag>
-                        <li data-testid="tag-item">
-                            <Link href=tag_href(&tag)>{tag.clone()}</Link>
-                        </li>
-                    </For>
-                </ul>
-            }
-            .into_any(),
+            true => view! { <TagTable facts list /> }.into_any(),
+            false => view! { <TagGrid repository list /> }.into_any(),
         }}
-        <Show when=move || matching.with(Vec::is_empty)>
+        <Show when=move || list.len() == 0>
             <p class="muted">{move || if total == 0 { "This repository has no tags." } else { "No tag matches the filter." }}</p>
         </Show>
-        <ShowMore hidden=Signal::derive(hidden) limit window=WINDOW />
         {(!skipped.is_empty()).then(|| view! { <SkippedNote skipped skipped_count /> })}
+    }
+}
+
+/// Names only: a grid of links, drawn a grid row at a time (its columns counted once drawn).
+#[component]
+fn TagGrid(repository: Repository, list: TagRange) -> impl IntoView {
+    let columns = RwSignal::new(1usize);
+    let grid = NodeRef::new();
+    let window = VirtualRows::new(VirtualOptions {
+        origin: grid,
+        rows: grid,
+        len: Signal::derive(move || list.len().div_ceil(columns.get().max(1))),
+        estimate: GRID_ROW_ESTIMATE,
+        columns: Some(columns),
+    });
+    Effect::new(move |_| {
+        list.track();
+        window.rows_changed();
+    });
+    let span = window.span;
+    let visible = move || {
+        let (span, columns) = (span.get(), columns.get().max(1));
+        list.slice(span.start * columns, span.end * columns)
+    };
+    let tag_href = move |tag: &str| {
+        image_href(&Reference {
+            registry: repository.registry.clone(),
+            repository: repository.repository.clone(),
+            tag: Some(tag.to_string()),
+            digest: None,
+        })
+    };
+    view! {
+        <ul class="tag-list" data-testid="tag-list" node_ref=grid
+            style:padding-top=move || format!("{}px", span.get().before)
+            style:padding-bottom=move || format!("{}px", span.get().after)>
+            <For each=visible key=|tag| tag.clone() let:tag>
+                <li data-testid="tag-item" data-vrow="">
+                    <Link href=tag_href(&tag)>{tag.clone()}</Link>
+                </li>
+            </For>
+        </ul>
     }
 }
 

@@ -1,8 +1,9 @@
 //! The tag list as a table, when the registry (or Docker Hub's web API) says more than the
 //! names: when each tag was pushed (or the image created), its size, digest and status, and
-//! for Docker Hub each platform, folded under its tag until asked for.
+//! for Docker Hub each platform, folded under its tag until asked for. Drawn a stretch at a
+//! time (`virtual_list`): each tag is one `<tbody>`, its opened platforms inside it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use lading_shared::api::{TagDetail, TagImage};
 use lading_shared::{Digest, Reference, Repository};
@@ -10,9 +11,14 @@ use leptos::prelude::*;
 
 use crate::components::link::Link;
 use crate::components::platform_context::platform_href;
+use crate::components::tag_list::TagRange;
+use crate::components::virtual_list::{VirtualOptions, VirtualRows};
 use crate::format::{format_created, human_size};
 use crate::links::image_href;
 use crate::when::{epoch_ms, now_ms, relative};
+
+/// A tag's rows' height before one is measured (px).
+const ROW_ESTIMATE: f64 = 40.0;
 
 /// What the table knows, shared by its rows.
 #[derive(Clone)]
@@ -62,12 +68,32 @@ impl TagFacts {
 }
 
 #[component]
-pub fn TagTable(facts: StoredValue<TagFacts>, visible: Signal<Vec<String>>) -> impl IntoView {
+pub fn TagTable(facts: StoredValue<TagFacts>, list: TagRange) -> impl IntoView {
     let (heading, platforms) = facts.with_value(|f| (f.date_heading, f.has_platforms));
     let now = now_ms();
+    // Which tags show their platforms: kept here, as a tag's rows come and go with scrolling.
+    let opened = RwSignal::new(HashSet::<String>::new());
+    let (origin, table) = (NodeRef::new(), NodeRef::new());
+    let window = VirtualRows::new(VirtualOptions {
+        origin,
+        rows: table,
+        len: Signal::derive(move || list.len()),
+        estimate: ROW_ESTIMATE,
+        columns: None,
+    });
+    Effect::new(move |_| {
+        list.track();
+        window.rows_changed();
+    });
+    let span = window.span;
+    let visible = move || {
+        let span = span.get();
+        list.slice(span.start, span.end)
+    };
+    let columns = if platforms { 6 } else { 5 };
     view! {
         <div class="table-wrap">
-            <table class="tag-table stack" data-testid="tag-list">
+            <table class="tag-table stack" data-testid="tag-list" node_ref=table>
                 <thead>
                     <tr>
                         <th scope="col">"Tag"</th>
@@ -78,9 +104,15 @@ pub fn TagTable(facts: StoredValue<TagFacts>, visible: Signal<Vec<String>>) -> i
                         {platforms.then(|| view! { <th scope="col">"Platforms"</th> })}
                     </tr>
                 </thead>
-                <For each=move || visible.get() key=|tag| tag.clone() let:tag>
-                    <TagRows facts tag now platforms />
+                <tbody class="v-spacer" aria-hidden="true" node_ref=origin>
+                    <tr style:height=move || format!("{}px", span.get().before)><td colspan=columns></td></tr>
+                </tbody>
+                <For each=visible key=|tag| tag.clone() let:tag>
+                    <TagRows facts tag now platforms opened />
                 </For>
+                <tbody class="v-spacer" aria-hidden="true">
+                    <tr style:height=move || format!("{}px", span.get().after)><td colspan=columns></td></tr>
+                </tbody>
             </table>
         </div>
     }
@@ -88,12 +120,31 @@ pub fn TagTable(facts: StoredValue<TagFacts>, visible: Signal<Vec<String>>) -> i
 
 /// One tag's row, and its platforms' rows once opened.
 #[component]
-fn TagRows(facts: StoredValue<TagFacts>, tag: String, now: i64, platforms: bool) -> impl IntoView {
+fn TagRows(
+    facts: StoredValue<TagFacts>,
+    tag: String,
+    now: i64,
+    platforms: bool,
+    opened: RwSignal<HashSet<String>>,
+) -> impl IntoView {
     let detail = facts
         .with_value(|f| f.details.get(&tag).cloned())
         .unwrap_or_default();
     let href = facts.with_value(|f| image_href(&f.reference(&tag, None)));
-    let open = RwSignal::new(false);
+    let open = {
+        let tag = tag.clone();
+        Signal::derive(move || opened.with(|o| o.contains(&tag)))
+    };
+    let flip = {
+        let tag = tag.clone();
+        move |_| {
+            opened.update(|o| {
+                if !o.remove(&tag) {
+                    o.insert(tag.clone());
+                }
+            })
+        }
+    };
     let (date_text, date_title, stamp) = date_cell(&detail, now);
     let images = detail.images.clone();
     let count = images.len();
@@ -102,7 +153,7 @@ fn TagRows(facts: StoredValue<TagFacts>, tag: String, now: i64, platforms: bool)
         view! {
             <button type="button" class="link-button" data-testid="tag-platforms-toggle"
                 aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|o| *o = !*o)>
+                on:click=flip>
                 {move || if open.get() { "▾ " } else { "▸ " }} {label.clone()}
             </button>
         }
@@ -124,7 +175,7 @@ fn TagRows(facts: StoredValue<TagFacts>, tag: String, now: i64, platforms: bool)
         })
     };
     view! {
-        <tbody class="tag-rows">
+        <tbody class="tag-rows" data-vrow="">
             <tr data-testid="tag-item">
                 <td data-label="Tag" class="tag-name"><Link href=href>{tag.clone()}</Link></td>
                 <td data-label=facts.with_value(|f| f.date_heading)>

@@ -31,8 +31,9 @@ use crate::view_query::PLATFORM as PLATFORM_PARAM;
 /// Why the image page shows no image.
 #[derive(Clone)]
 enum Failure {
-    /// From the proxy, or a reference that does not parse.
-    Api(ApiError),
+    /// From the proxy, or a reference that does not parse (boxed: an error is the large,
+    /// rare case).
+    Api(Box<ApiError>),
     /// `platform=` is not a digest (people type `linux/arm64`): the index is the way on.
     Platform { typed: String, reason: String },
 }
@@ -68,10 +69,10 @@ pub fn ImagePage() -> impl IntoView {
                 }))
             });
             let result = match (&parsed, chosen) {
-                (Err(e), _) => Err(Failure::Api(local_error(
+                (Err(e), _) => Err(Failure::Api(Box::new(local_error(
                     ErrorKind::InvalidReference,
                     e.to_string(),
-                ))),
+                )))),
                 (Ok(_), Err(e)) => Err(Failure::Platform {
                     typed: platform.unwrap_or_default(),
                     reason: e.to_string(),
@@ -81,7 +82,9 @@ pub fn ImagePage() -> impl IntoView {
                         reference: reference.clone(),
                         platform,
                     };
-                    fetch_image(&query, header).await.map_err(Failure::Api)
+                    fetch_image(&query, header)
+                        .await
+                        .map_err(|e| Failure::Api(Box::new(e)))
                 }
             };
             (input, reference, notes, parsed.ok(), attempted, result)
@@ -102,7 +105,7 @@ pub fn ImagePage() -> impl IntoView {
                     Err(Failure::Api(error)) => view! {
                         <ErrorContext what="Image" input=input.clone() />
                         <ErrorView
-                            error
+                            error=*error
                             input=read
                             repository=reference.map(|r| r.repository())
                             subject=attempted

@@ -39,7 +39,6 @@ fn flatten(
         show_hidden,
         expanded,
         include: None,
-        limit: 1000,
     })
 }
 
@@ -165,27 +164,54 @@ fn a_filter_keeps_matches_and_their_ancestors_expanded() {
         sort: SortOrder::Name,
         show_hidden: false,
         expanded: NONE_OPEN,
-        include: Some(&matches.include),
-        limit: 1000,
+        include: Some(&matches),
     });
     assert_eq!(names(&tree, &rows), ["usr", "  bin", "    busybox"]);
 }
 
 #[test]
-fn flattening_stops_past_the_limit() {
+fn sorted_children_follow_later_inserts() {
+    let mut tree = sample();
+    let by_name = flatten(&tree, ALL_OPEN, SortOrder::Name, false);
+    assert_eq!(names(&tree, &by_name)[0], "etc");
+    let by_size = flatten(&tree, NONE_OPEN, SortOrder::Size, false);
+    assert_eq!(names(&tree, &by_size), ["zzz", "usr", "etc"]);
+    // A new folder sorts first by name; a big file deep down moves /etc up by size.
+    tree.insert(file("/aaa/x", 1));
+    tree.insert(file("/etc/big/blob", 9000));
+    let by_name = flatten(&tree, NONE_OPEN, SortOrder::Name, false);
+    assert_eq!(names(&tree, &by_name), ["aaa", "etc", "usr", "zzz"]);
+    let by_size = flatten(&tree, ALL_OPEN, SortOrder::Size, false);
+    assert_eq!(
+        names(&tree, &by_size)[..4],
+        ["etc", "  big", "    blob", "  passwd"]
+    );
+}
+
+#[test]
+fn every_row_is_flattened_for_the_list_to_draw_a_window_of() {
     let mut tree = Tree::default();
     for i in 0..30_000 {
         tree.insert(file(&format!("/d{}/f{i}", i % 100), 1));
     }
     assert_eq!(tree.node(ROOT).visible, 30_000);
-    let rows = tree.flatten(&Flatten {
-        sort: SortOrder::Name,
-        show_hidden: false,
-        expanded: ALL_OPEN,
-        include: None,
-        limit: 500,
-    });
-    assert_eq!(rows.len(), 501, "one past the limit says there is more");
+    let rows = flatten(&tree, ALL_OPEN, SortOrder::Name, false);
+    assert_eq!(rows.len(), 30_100, "100 folders and their files");
+}
+
+#[test]
+fn paths_keep_a_lower_case_key() {
+    let mut tree = Tree::default();
+    tree.insert(file("/Etc/HostName", 1));
+    tree.insert(file("/etc/passwd", 1));
+    assert_eq!(
+        tree.node(tree.index["/Etc/HostName"]).lower_path(),
+        "/etc/hostname"
+    );
+    assert_eq!(
+        tree.node(tree.index["/etc/passwd"]).lower_path(),
+        "/etc/passwd"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! wrongly often enough (a `tar.gzip` type over zstd bytes, or an uncompressed tar) that the
 //! first bytes are the only truth.
 
-use std::io::{self, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -17,8 +17,8 @@ use crate::error::ProxyError;
 
 /// Bytes read before sniffing: a tar header's magic sits at 257..262.
 pub const SNIFF_BYTES: usize = 512;
-/// The tar parser reads 512-byte headers and skips file data: a large buffer between it and
-/// the decompressor turns those into few, large decompression calls.
+/// An uncompressed tar's read buffer. Compressed layers need none: the decoders lend their
+/// own output (`BufRead`), so the tar walk skips file data where it was inflated, uncopied.
 pub const DECODED_BUFFER: usize = 256 * 1024;
 
 /// The expansion cap's threshold: below 1 GiB of output no layer is refused for its ratio, so
@@ -31,12 +31,12 @@ pub const BOMB_THRESHOLD: u64 = 1024 * 1024 * 1024;
 pub const BOMB_RATIO: u64 = 100;
 
 /// A decompressed tar stream, buffered, counting (and capping) the bytes it yields.
-pub type Decoded = BufReader<Counted<Box<dyn Read + Send>>>;
+pub type Decoded = Counted<Box<dyn BufRead + Send>>;
 
 /// Reads the first bytes of `reader`, then decompresses whatever they say it is.
 /// Uncapped, for reads that stop by themselves (a file's bytes, in a layer that listed).
 pub fn open(
-    reader: impl Read + Send + 'static,
+    reader: impl BufRead + Send + 'static,
     state: Arc<Mutex<SourceState>>,
 ) -> io::Result<(Compression, Decoded)> {
     let unlimited = LayerLimits {
@@ -52,7 +52,7 @@ pub fn open(
 /// [`open`] with caps on the uncompressed size and the expansion ratio (a hit is recorded in
 /// `state` as the failure to report); `recorder` collects checkpoints.
 pub fn open_limited(
-    reader: impl Read + Send + 'static,
+    reader: impl BufRead + Send + 'static,
     limits: &LayerLimits,
     state: Arc<Mutex<SourceState>>,
     recorder: Option<Recorder>,
@@ -76,11 +76,11 @@ pub fn open_limited(
         ));
     };
     let whole = Cursor::new(head).chain(reader);
-    let inner: Box<dyn Read + Send> = match compression {
+    let inner: Box<dyn BufRead + Send> = match compression {
         // Multi-member: pigz and eStargz write one gzip member per chunk.
         Compression::Gzip => Box::new(GzipDecoder::new(whole, recorder)),
         Compression::Zstd => Box::new(ZstdDecoder::new(whole, recorder)?),
-        Compression::None => Box::new(whole),
+        Compression::None => Box::new(BufReader::with_capacity(DECODED_BUFFER, whole)),
     };
     let counted = Counted {
         inner,
@@ -91,33 +91,16 @@ pub fn open_limited(
         count: 0,
         state,
     };
-    Ok((
-        compression,
-        BufReader::with_capacity(DECODED_BUFFER, counted),
-    ))
+    Ok((compression, counted))
 }
 
-/// The decoders' read step: copies decoded bytes not yet read (`output[ready.0..ready.1]`)
-/// into `buf`, or `None` when there are none and more must be decoded.
-pub fn take_ready(output: &[u8], ready: &mut (usize, usize), buf: &mut [u8]) -> Option<usize> {
-    let (start, end) = *ready;
-    if start >= end {
-        return None;
-    }
-    let n = buf.len().min(end - start);
-    buf[..n].copy_from_slice(&output[start..start + n]);
-    ready.0 += n;
-    Some(n)
-}
-
-/// One `read`, retried when interrupted: what the decoders refill their input with.
-pub fn read_some(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    loop {
-        match source.read(buf) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            other => return other,
-        }
-    }
+/// `Read` over a `BufRead` (the decoders, [`Counted`]): one copy out of what it lends.
+pub fn read_buffered(reader: &mut impl BufRead, buf: &mut [u8]) -> io::Result<usize> {
+    let ready = reader.fill_buf()?;
+    let n = ready.len().min(buf.len());
+    buf[..n].copy_from_slice(&ready[..n]);
+    reader.consume(n);
+    Ok(n)
 }
 
 /// A decoder's complaint about its input.
@@ -134,22 +117,32 @@ fn hex_prefix(bytes: &[u8]) -> String {
     }
 }
 
-/// Counts the compressed bytes the decompressor pulls (for the expansion ratio).
+/// Counts the compressed bytes the decompressor takes (for the expansion ratio).
 struct Compressed<R> {
     inner: R,
     count: Arc<AtomicU64>,
 }
 
-impl<R: Read> Read for Compressed<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+impl<R: BufRead> BufRead for Compressed<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.inner.consume(n);
         self.count.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
+    }
+}
+
+impl<R: BufRead> Read for Compressed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        read_buffered(self, buf)
     }
 }
 
 /// Counts the bytes read through it and fails past `limit`, or past `bomb_threshold` when
-/// they outgrow the compressed bytes by more than `bomb_ratio`.
+/// they outgrow the compressed bytes by more than `bomb_ratio`: checked on what the decoder
+/// has produced (read or lent), so nothing past a limit is ever handed on.
 pub struct Counted<R> {
     inner: R,
     limit: u64,
@@ -161,9 +154,9 @@ pub struct Counted<R> {
 }
 
 impl<R> Counted<R> {
-    /// The limit the bytes so far break, if any.
-    fn exceeded(&self) -> Option<ProxyError> {
-        if self.count > self.limit {
+    /// The limit `produced` bytes break, if any.
+    fn exceeded(&self, produced: u64) -> Option<ProxyError> {
+        if produced > self.limit {
             return Some(ProxyError::TooLarge {
                 what: "the layer's uncompressed tar".into(),
                 limit: self.limit,
@@ -171,7 +164,7 @@ impl<R> Counted<R> {
         }
         let compressed = self.compressed.load(Ordering::Relaxed);
         let allowed = compressed.saturating_mul(self.bomb_ratio);
-        (self.count > self.bomb_threshold && self.count > allowed).then(|| ProxyError::TooLarge {
+        (produced > self.bomb_threshold && produced > allowed).then(|| ProxyError::TooLarge {
             what: format!(
                 "the layer's uncompressed tar, over {}× its {compressed} compressed bytes \
                  (a compression bomb?),",
@@ -182,17 +175,28 @@ impl<R> Counted<R> {
     }
 }
 
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count += n as u64;
-        if let Some(error) = self.exceeded() {
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let available = self.inner.fill_buf()?.len() as u64;
+        if let Some(error) = self.exceeded(self.count.saturating_add(available)) {
             let message = error.to_string();
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             state.failure.get_or_insert(error);
             return Err(io::Error::other(message));
         }
-        Ok(n)
+        // Lent again without work: the bytes just counted.
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.inner.consume(n);
+        self.count += n as u64;
+    }
+}
+
+impl<R: BufRead> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        read_buffered(self, buf)
     }
 }
 

@@ -7,9 +7,9 @@
 //! The gzip CRC-32 and length trailers are skipped, not checked: a whole blob is checked
 //! against its digest, which is stronger and covers every byte.
 
-use super::decode::{invalid, take_ready};
+use super::decode::{invalid, read_buffered};
 use super::input::Input;
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 
 use miniz_oxide::inflate::TINFLStatus;
 use miniz_oxide::inflate::core::inflate_flags::{
@@ -19,8 +19,6 @@ use miniz_oxide::inflate::core::{BlockBoundaryState, DecompressorOxide, decompre
 
 use super::checkpoint::{Checkpoint, Recorder, WINDOW};
 
-/// Compressed bytes read from the source at a time.
-const INPUT_BUFFER: usize = 64 * 1024;
 /// The inflater's wrapping output buffer (a power of two, at least twice [`WINDOW`]).
 const OUTPUT_BUFFER: usize = 256 * 1024;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -51,13 +49,16 @@ pub struct GzipDecoder<R> {
     members: u64,
     phase: Phase,
     recorder: Option<Recorder>,
+    /// The recorder's `next_at`, kept here: asked before every inflate call, it would take
+    /// the recorder's lock each time.
+    next_checkpoint: u64,
 }
 
-impl<R: Read> GzipDecoder<R> {
+impl<R: BufRead> GzipDecoder<R> {
     /// Decodes a whole gzip blob; with `recorder`, records checkpoints.
     pub fn new(source: R, recorder: Option<Recorder>) -> GzipDecoder<R> {
         GzipDecoder {
-            input: Input::new(source, INPUT_BUFFER, 0),
+            input: Input::new(source, 0),
             inflater: Box::default(),
             output: vec![0; OUTPUT_BUFFER].into_boxed_slice(),
             out_pos: 0,
@@ -67,6 +68,7 @@ impl<R: Read> GzipDecoder<R> {
             members: 0,
             phase: Phase::Header,
             recorder,
+            next_checkpoint: 0,
         }
     }
 
@@ -94,10 +96,9 @@ impl<R: Read> GzipDecoder<R> {
     }
 
     fn byte(&mut self) -> io::Result<u8> {
-        if !self.input.fill()? {
-            return Err(invalid("the gzip stream is truncated"));
-        }
-        Ok(self.input.take_byte())
+        self.input
+            .take_byte()?
+            .ok_or_else(|| invalid("the gzip stream is truncated"))
     }
 
     /// Reads a member header, or finds the clean end of the blob.
@@ -144,9 +145,7 @@ impl<R: Read> GzipDecoder<R> {
     }
 
     fn due(&self) -> bool {
-        self.recorder
-            .as_ref()
-            .is_some_and(|r| self.produced >= r.next_at())
+        self.recorder.is_some() && self.produced >= self.next_checkpoint
     }
 
     fn record(&mut self, compressed: u64, bits: u8, bit_buf: u8, member_start: bool) {
@@ -173,14 +172,14 @@ impl<R: Read> GzipDecoder<R> {
                 window: window.into(),
                 member_start,
             });
+            self.next_checkpoint = recorder.next_at();
         }
     }
 
     /// One call into the inflater.
     fn inflate(&mut self) -> io::Result<()> {
-        self.input.fill()?;
         // Until the source ends, tell the inflater more input may follow.
-        let more_coming = !self.input.eof;
+        let more_coming = self.input.fill()?;
         let mut flags = if more_coming {
             TINFL_FLAG_HAS_MORE_INPUT
         } else {
@@ -189,7 +188,8 @@ impl<R: Read> GzipDecoder<R> {
         if self.due() {
             flags |= TINFL_FLAG_STOP_ON_BLOCK_BOUNDARY;
         }
-        let input = self.input.unread();
+        let input = self.input.unread()?;
+        let offered = input.len();
         let (status, consumed, written) = decompress(
             &mut self.inflater,
             input,
@@ -197,7 +197,7 @@ impl<R: Read> GzipDecoder<R> {
             self.out_pos,
             flags,
         );
-        self.input.pos += consumed;
+        self.input.consume(consumed);
         self.ready = (self.out_pos, self.out_pos + written);
         self.out_pos = (self.out_pos + written) % OUTPUT_BUFFER;
         self.produced += written as u64;
@@ -209,11 +209,11 @@ impl<R: Read> GzipDecoder<R> {
                 }
             }
             TINFLStatus::HasMoreOutput => {}
-            // Normally every input byte was taken; if not, append more rather than spin.
+            // The inflater takes every input byte before it asks for more (tinfl keeps a
+            // partial symbol's bits itself), so the next call reads the next chunk.
+            TINFLStatus::NeedsMoreInput if more_coming && consumed == offered => {}
             TINFLStatus::NeedsMoreInput if more_coming => {
-                if self.input.has_unread() {
-                    self.input.fill_more()?;
-                }
+                return Err(invalid("the inflater stopped taking its input"));
             }
             TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
                 return Err(invalid("the gzip stream is truncated"));
@@ -224,12 +224,11 @@ impl<R: Read> GzipDecoder<R> {
     }
 }
 
-impl<R: Read> Read for GzipDecoder<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            if let Some(n) = take_ready(&self.output, &mut self.ready, buf) {
-                return Ok(n);
-            }
+/// Lends the inflated bytes where the inflater wrote them: the tar walk skips file data
+/// without a copy.
+impl<R: BufRead> BufRead for GzipDecoder<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.ready.0 >= self.ready.1 {
             match self.phase {
                 Phase::Header => self.header()?,
                 Phase::Deflate => self.inflate()?,
@@ -239,8 +238,19 @@ impl<R: Read> Read for GzipDecoder<R> {
                     }
                     self.phase = Phase::Header;
                 }
-                Phase::End => return Ok(0),
+                Phase::End => break,
             }
         }
+        Ok(&self.output[self.ready.0..self.ready.1])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.ready.0 = (self.ready.0 + n).min(self.ready.1);
+    }
+}
+
+impl<R: BufRead> Read for GzipDecoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        read_buffered(self, buf)
     }
 }

@@ -1,30 +1,23 @@
-//! The compressed side of a decoder: a buffer over a blocking source that knows the blob
-//! offset of every byte it holds, which is what a checkpoint records.
+//! The compressed side of a decoder: a buffered source (the download's chunks, or bytes in
+//! memory) read where it holds its bytes, with the blob offset of the next unread byte,
+//! which is what a checkpoint records. Nothing is copied into a buffer of its own: the
+//! inflater reads each chunk in place.
 
-use std::io::{self, Read};
-
-use super::decode::read_some;
+use std::io::{self, BufRead};
 
 pub struct Input<R> {
     source: R,
-    buf: Box<[u8]>,
-    /// Unread bytes are `buf[pos..end]`.
-    pub pos: usize,
-    pub end: usize,
     /// The source has ended.
     pub eof: bool,
-    /// Blob offset of `buf[0]`.
+    /// Blob offset of the next unread byte.
     pub base: u64,
 }
 
-impl<R: Read> Input<R> {
-    /// Reads `source`, which yields the blob from offset `base` on, `size` bytes at a time.
-    pub fn new(source: R, size: usize, base: u64) -> Input<R> {
+impl<R: BufRead> Input<R> {
+    /// Reads `source`, which yields the blob from offset `base` on.
+    pub fn new(source: R, base: u64) -> Input<R> {
         Input {
             source,
-            buf: vec![0; size].into_boxed_slice(),
-            pos: 0,
-            end: 0,
             eof: false,
             base,
         }
@@ -32,47 +25,37 @@ impl<R: Read> Input<R> {
 
     /// Blob offset of the next unread byte.
     pub fn position(&self) -> u64 {
-        self.base + self.pos as u64
-    }
-
-    pub fn unread(&self) -> &[u8] {
-        &self.buf[self.pos..self.end]
-    }
-
-    pub fn has_unread(&self) -> bool {
-        self.pos < self.end
+        self.base
     }
 
     /// Makes at least one unread byte available; `false` at the end of the source.
     pub fn fill(&mut self) -> io::Result<bool> {
-        if self.has_unread() {
-            return Ok(true);
-        }
+        Ok(!self.unread()?.is_empty())
+    }
+
+    /// The unread bytes the source holds now (empty only at its end).
+    pub fn unread(&mut self) -> io::Result<&[u8]> {
         if self.eof {
-            return Ok(false);
+            return Ok(&[]);
         }
-        self.base += self.end as u64;
-        self.pos = 0;
-        self.end = read_some(&mut self.source, &mut self.buf)?;
-        self.eof = self.end == 0;
-        Ok(!self.eof)
+        // The sources (download chunks, bytes in memory) are never interrupted.
+        let bytes = self.source.fill_buf()?;
+        self.eof = bytes.is_empty();
+        Ok(bytes)
     }
 
-    /// Keeps the unread bytes and reads more after them.
-    pub fn fill_more(&mut self) -> io::Result<()> {
-        self.buf.copy_within(self.pos..self.end, 0);
-        self.base += self.pos as u64;
-        self.end -= self.pos;
-        self.pos = 0;
-        let read = read_some(&mut self.source, &mut self.buf[self.end..])?;
-        self.end += read;
-        self.eof = read == 0;
-        Ok(())
+    /// Marks `n` unread bytes as read.
+    pub fn consume(&mut self, n: usize) {
+        self.source.consume(n);
+        self.base += n as u64;
     }
 
-    /// Takes one byte (after a successful [`Input::fill`]).
-    pub fn take_byte(&mut self) -> u8 {
-        self.pos += 1;
-        self.buf[self.pos - 1]
+    /// Takes one byte; `None` at the end of the source.
+    pub fn take_byte(&mut self) -> io::Result<Option<u8>> {
+        let Some(&byte) = self.unread()?.first() else {
+            return Ok(None);
+        };
+        self.consume(1);
+        Ok(Some(byte))
     }
 }

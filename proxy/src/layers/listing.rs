@@ -5,7 +5,7 @@
 //! and while it is read the decoder's buffers) against the process-wide budget
 //! ([`super::budget`]), and gives it back when dropped.
 
-use std::io::{self, Read};
+use std::io::{self, BufRead};
 use std::mem::size_of;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -253,7 +253,7 @@ impl Batcher {
 /// the rest so the digest covers every byte. Upstream failures and limits recorded in
 /// `state` win over the decode error they caused. Memory is drawn from [`LISTING_MEMORY`].
 pub fn list(
-    blob: impl Read + Send + 'static,
+    blob: impl BufRead + Send + 'static,
     state: Arc<Mutex<SourceState>>,
     limits: LayerLimits,
     batcher: &mut Batcher,
@@ -263,7 +263,7 @@ pub fn list(
 
 /// [`list`], drawing from `budget`.
 pub fn list_within(
-    blob: impl Read + Send + 'static,
+    blob: impl BufRead + Send + 'static,
     state: Arc<Mutex<SourceState>>,
     limits: LayerLimits,
     batcher: &mut Batcher,
@@ -281,7 +281,7 @@ pub fn list_within(
 }
 
 fn walk(
-    blob: impl Read + Send + 'static,
+    blob: impl BufRead + Send + 'static,
     state: Arc<Mutex<SourceState>>,
     limits: LayerLimits,
     batcher: &mut Batcher,
@@ -325,7 +325,7 @@ fn walk(
     // Past the end-of-archive blocks: padding, and the end of the compressed stream (whose
     // checksum and the blob digest are only checked once every byte is read).
     io::copy(&mut rest, &mut io::sink()).map_err(unreadable)?;
-    listing.uncompressed_bytes = rest.get_ref().count;
+    listing.uncompressed_bytes = rest.count;
     listing.checkpoints = recorder.take();
     listing.entries.shrink_to_fit();
     listing.data_offsets.shrink_to_fit();

@@ -3,7 +3,8 @@
 //!
 //! The key design decision is that the blob is never held: the async side forwards HTTP
 //! chunks (digest-checked by `Session::blob_stream`) through a small bounded channel
-//! ([`source`]) to one blocking thread that decompresses ([`decode`]) and walks the tar
+//! ([`source`]) to one blocking thread that decompresses each chunk where it lies
+//! ([`decode`]; the decoders lend their output in place too) and walks the tar
 //! ([`listing`]), so memory stays flat whatever the layer size and the sync `tar` crate runs
 //! at decompression speed (gzip through miniz_oxide's core inflater, zstd through libzstd).
 //! The [`Engine`] owns what the engine keeps: a finished listing is cached by scope and layer

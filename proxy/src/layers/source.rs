@@ -1,18 +1,19 @@
 //! From an async blob body to a blocking `Read`: a feeder task forwards chunks through a
 //! bounded channel (so a slow reader pushes back on the download instead of buffering it), and
-//! [`BlobReader`] counts the compressed bytes as the decoder pulls them. Digests are checked by
+//! [`BlobReader`] lends each chunk to the decoder in place and counts the compressed bytes. Digests are checked by
 //! `Session::blob_stream`, which ends a whole blob's stream in an error on a mismatch.
 
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use lading_shared::layer::ListingEvent;
 use tokio::sync::mpsc;
 
+use super::decode::read_buffered;
 use crate::error::ProxyError;
 
 /// Chunks in flight between the download and the decoder (each at most a few hundred KiB).
@@ -130,17 +131,18 @@ impl BlobReader {
     }
 }
 
-impl Read for BlobReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+/// Lends each chunk as it came from the download: the decoder reads it in place.
+impl BufRead for BlobReader {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
         while self.current.is_empty() {
             if self.done {
-                return Ok(0);
+                return Ok(&[]);
             }
             match self.chunks.blocking_recv() {
                 Some(Ok(chunk)) if chunk.is_empty() => {
                     self.done = true;
                     self.lock().verified = self.whole;
-                    return Ok(0);
+                    return Ok(&[]);
                 }
                 Some(Ok(chunk)) => {
                     let read = {
@@ -158,8 +160,16 @@ impl Read for BlobReader {
                 }
             }
         }
-        let n = buf.len().min(self.current.len());
-        buf[..n].copy_from_slice(&self.current.split_to(n));
-        Ok(n)
+        Ok(&self.current)
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.current.advance(n.min(self.current.len()));
+    }
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        read_buffered(self, buf)
     }
 }

@@ -2,16 +2,15 @@
 //! and can start again from one. Frames are independent (no window crosses them), so a
 //! frame start needs no state; a single-frame layer has only the blob's start.
 
-use super::decode::{invalid, take_ready};
+use super::decode::{invalid, read_buffered};
 use super::input::Input;
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 
 use zstd::stream::raw::{DParameter, Decoder, InBuffer, Operation, OutBuffer};
 
 use super::checkpoint::{Checkpoint, Recorder};
 
-/// Compressed bytes read at a time, and decompressed bytes per call (zstd's suggested sizes).
-const INPUT_BUFFER: usize = 128 * 1024;
+/// Decompressed bytes per call (zstd's suggested size).
 const OUTPUT_BUFFER: usize = 128 * 1024;
 /// Largest window a frame may ask the decoder to hold (libzstd's own default allows 128 MiB,
 /// which a few bytes of frame header could make every listing allocate). 16 MiB is twice
@@ -33,13 +32,13 @@ pub struct ZstdDecoder<R> {
     recorder: Option<Recorder>,
 }
 
-impl<R: Read> ZstdDecoder<R> {
+impl<R: BufRead> ZstdDecoder<R> {
     /// Decodes a whole zstd blob; with `recorder`, records frame starts.
     pub fn new(source: R, recorder: Option<Recorder>) -> io::Result<ZstdDecoder<R>> {
         let mut decoder = Decoder::new()?;
         decoder.set_parameter(DParameter::WindowLogMax(MAX_WINDOW_LOG))?;
         Ok(ZstdDecoder {
-            input: Input::new(source, INPUT_BUFFER, 0),
+            input: Input::new(source, 0),
             decoder,
             output: vec![0; OUTPUT_BUFFER].into_boxed_slice(),
             ready: (0, 0),
@@ -85,11 +84,11 @@ impl<R: Read> ZstdDecoder<R> {
 
     fn decompress(&mut self) -> io::Result<()> {
         let has_input = self.input.fill()?;
-        let mut input = InBuffer::around(self.input.unread());
+        let mut input = InBuffer::around(self.input.unread()?);
         let mut output = OutBuffer::around(&mut self.output[..]);
         let hint = self.decoder.run(&mut input, &mut output)?;
         let (consumed, written) = (input.pos(), output.pos());
-        self.input.pos += consumed;
+        self.input.consume(consumed);
         self.ready = (0, written);
         self.produced += written as u64;
         if hint == 0 {
@@ -103,16 +102,25 @@ impl<R: Read> ZstdDecoder<R> {
     }
 }
 
-impl<R: Read> Read for ZstdDecoder<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            if let Some(n) = take_ready(&self.output, &mut self.ready, buf) {
-                return Ok(n);
-            }
+/// Lends the decoded bytes where zstd wrote them (see `GzipDecoder`).
+impl<R: BufRead> BufRead for ZstdDecoder<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.ready.0 >= self.ready.1 {
             if !self.in_frame && !self.frame_start()? {
-                return Ok(0);
+                break;
             }
             self.decompress()?;
         }
+        Ok(&self.output[self.ready.0..self.ready.1])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.ready.0 = (self.ready.0 + n).min(self.ready.1);
+    }
+}
+
+impl<R: BufRead> Read for ZstdDecoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        read_buffered(self, buf)
     }
 }

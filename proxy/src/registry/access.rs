@@ -6,10 +6,9 @@
 //! bytes, but *who may read them* is the registry's decision per repository and per person,
 //! and a hostile registry can name any digest it likes in its own manifests.
 //!
-//! A scope is only ever built from a [`Session`] that has just spoken to the registry with the
-//! request's own credentials (see `registry::image::ResolvedImage`), so holding one is the
-//! proof that this request may read that repository right now; a cached entry is served only
-//! to a request holding the same scope.
+//! A scope is built from a [`Session`]: the registry and repository it asks about and the
+//! identity of its credentials. A cached entry is served only to a request of the same scope,
+//! and only while that scope is proven (below): a scope held is not yet a right to read.
 //!
 //! [`AccessProofs`] lets a repeated view cost nothing: a successful, authorised answer from
 //! the registry for a scope proves that scope for [`ACCESS_PROOF_TTL`]; while it stands, a
@@ -55,16 +54,21 @@ pub struct AccessProofs {
 
 impl Default for AccessProofs {
     fn default() -> Self {
-        AccessProofs {
-            proven: moka::sync::Cache::builder()
-                .max_capacity(MAX_ACCESS_PROOFS)
-                .time_to_live(ACCESS_PROOF_TTL)
-                .build(),
-        }
+        AccessProofs::with_ttl(ACCESS_PROOF_TTL)
     }
 }
 
 impl AccessProofs {
+    /// Proofs that last `ttl` (tests shrink it to watch one expire).
+    pub fn with_ttl(ttl: Duration) -> AccessProofs {
+        AccessProofs {
+            proven: moka::sync::Cache::builder()
+                .max_capacity(MAX_ACCESS_PROOFS)
+                .time_to_live(ttl)
+                .build(),
+        }
+    }
+
     /// The registry just answered `scope` with success: it is proven for the next while.
     pub fn prove(&self, scope: &ContentScope) {
         self.proven.insert(scope.clone(), ());
@@ -101,14 +105,30 @@ impl Session {
         }
     }
 
-    /// The scope of content read from `repository` in this session. Only code that has just
-    /// had an answer from the registry for that repository should build one (the manifest
-    /// fetch in `resolve_image`); see the module comment.
+    /// The scope of content read from `repository` in this session: the key of its caches,
+    /// served from only while [`AccessProofs::proven`] says so (see the module comment).
     pub(crate) fn content_scope(&self, repository: &str) -> ContentScope {
         ContentScope {
             registry: self.registry.clone(),
             repository: repository.to_string(),
             identity: self.identity(),
+        }
+    }
+
+    /// Whether this session's access to `repository` stands proven (cached content may be
+    /// answered without asking the registry).
+    pub fn access_proven(&self, repository: &str) -> bool {
+        self.upstream.proofs.proven(&self.content_scope(repository))
+    }
+
+    /// What a manifest or blob answer of the registry says about access to `repository`:
+    /// success proves it, 401/403/404 withdraws it; anything else (429, 5xx) says nothing.
+    pub(crate) fn settle_access(&self, repository: &str, status: reqwest::StatusCode) {
+        let scope = self.content_scope(repository);
+        if status.is_success() {
+            self.upstream.proofs.prove(&scope);
+        } else if matches!(status.as_u16(), 401 | 403 | 404) {
+            self.upstream.proofs.withdraw(&scope);
         }
     }
 }
@@ -139,5 +159,15 @@ mod tests {
         assert!(!proofs.proven(&elsewhere));
         proofs.withdraw(&alice);
         assert!(!proofs.proven(&alice));
+    }
+
+    #[test]
+    fn a_proof_expires_after_its_ttl() {
+        let proofs = AccessProofs::with_ttl(Duration::from_millis(20));
+        let anyone = scope(Identity::Anonymous);
+        proofs.prove(&anyone);
+        assert!(proofs.proven(&anyone));
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(!proofs.proven(&anyone));
     }
 }

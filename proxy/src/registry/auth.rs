@@ -113,11 +113,17 @@ impl Session {
     }
 
     /// The registry's challenge, cached per registry: some registries (gcr.io) omit it on
-    /// later 401s.
+    /// later 401s. Views starting at once share one ping.
     pub async fn challenge(&self) -> Result<Challenge, ProxyError> {
-        if let Some(cached) = self.upstream.challenges.get(&self.challenge_key()).await {
-            return Ok(cached);
-        }
+        self.upstream
+            .challenges
+            .try_get_with(self.challenge_key(), self.ping())
+            .await
+            .map_err(std::sync::Arc::unwrap_or_clone)
+    }
+
+    /// `GET /v2/`: which auth the registry wants.
+    async fn ping(&self) -> Result<Challenge, ProxyError> {
         let url = self.url("/v2/");
         let response = self
             .exchange_retrying(
@@ -147,12 +153,7 @@ impl Session {
         // (public.ecr.aws's literal `aws`) and is kept, to be asked for with every token;
         // a repository scope there is a placeholder (GHCR's `repository:user/image:pull`).
         let keep = challenge.registry_scope();
-        let challenge = challenge.stripped().with_scope(keep);
-        self.upstream
-            .challenges
-            .insert(self.challenge_key(), challenge.clone())
-            .await;
-        Ok(challenge)
+        Ok(challenge.stripped().with_scope(keep))
     }
 
     async fn authorization(

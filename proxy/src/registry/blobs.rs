@@ -3,13 +3,15 @@
 //! (non-distributable) layers come from their descriptor's `urls` the same way, never with
 //! Authorization at all.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use lading_shared::{Descriptor, Digest};
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
-use lading_shared::api::ExchangePurpose;
+use lading_shared::api::{CachedKind, ExchangePurpose};
 
 use super::Session;
 use super::transport::{read_capped, same_url_origin};
@@ -50,8 +52,11 @@ impl Session {
         let response = self
             .send_with(Method::GET, &url, headers.clone(), &scopes, purpose, note)
             .await?;
-        self.follow_redirects(response, url, &headers, Some(&scopes), digest)
-            .await
+        let response = self
+            .follow_redirects(response, url, &headers, Some(&scopes), digest)
+            .await?;
+        self.settle_access(repository, response.status());
+        Ok(response)
     }
 
     /// GETs a foreign layer from the first of its `urls` that answers, with no
@@ -171,6 +176,35 @@ impl Session {
             });
         }
         Ok(bytes)
+    }
+}
+
+impl Session {
+    /// A config blob: from Lading's cache while access to `repository` is proven (concurrent
+    /// viewers sharing one read), else fetched, which proves access, and kept.
+    pub async fn fetch_config_blob(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        limit: usize,
+    ) -> Result<Bytes, ProxyError> {
+        let key = (self.content_scope(repository), digest.clone());
+        let configs = &self.upstream.content.configs;
+        let what = "the config blob";
+        if !self.access_proven(repository) {
+            let bytes = self.fetch_blob(repository, digest, limit, what).await?;
+            configs.insert(key, bytes.clone()).await;
+            return Ok(bytes);
+        }
+        let entry = configs
+            .entry(key)
+            .or_try_insert_with(self.fetch_blob(repository, digest, limit, what))
+            .await
+            .map_err(Arc::unwrap_or_clone)?;
+        if !entry.is_fresh() {
+            self.trace.note_from_cache(CachedKind::Config, digest);
+        }
+        Ok(entry.into_value())
     }
 }
 

@@ -20,8 +20,9 @@ const MAX_INDEX_DEPTH: usize = 4;
 /// One image manifest, reached from the reference a person gave.
 ///
 /// It is also the proof of access the layer caches ask for: only [`Session::resolve_image`]
-/// makes one (`scope` is private), and only after the registry answered this request's own
-/// manifest requests with success.
+/// makes one (`scope` is private), and only once the registry answered this request's own
+/// manifest requests with success, or its scope stood proven so cached manifests could be
+/// answered without asking (`registry::access`).
 #[derive(Debug, Clone)]
 pub struct ResolvedImage {
     pub repository: String,

@@ -3,12 +3,14 @@
 //!
 //! Layers, one file each: `transport` (guard, timeouts, trace, capped bodies), `auth`
 //! (challenges, tokens, the 401 retry), and one file per API family (`manifests`, `blobs`,
-//! `tags`).
+//! `tags`). `cache` holds what the registry already said (content by scope and digest,
+//! proof-gated by `access`), `single_flight` makes concurrent viewers share one read.
 
 pub mod access;
 pub mod auth;
 pub mod blobs;
 pub mod body;
+pub mod cache;
 pub mod catalog;
 pub mod challenge;
 pub mod credentials;
@@ -17,6 +19,7 @@ pub mod manifests;
 pub mod missing;
 pub mod rate_limit;
 pub mod retry;
+pub mod single_flight;
 pub mod stream;
 pub mod tag_details;
 pub mod tags;
@@ -27,10 +30,8 @@ pub mod view;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lading_shared::{Digest, Repository};
+use lading_shared::Repository;
 use url::Url;
-
-use access::ContentScope;
 
 use crate::error::ProxyError;
 use crate::guard::Guard;
@@ -44,11 +45,6 @@ use token::TokenCache;
 /// How long to keep a registry's challenge (some registries omit it on later 401s).
 pub const CHALLENGE_TTL: Duration = Duration::from_secs(3600);
 pub const MAX_CACHED_CHALLENGES: u64 = 10_000;
-/// Manifests fetched by digest are immutable; cache their bytes (bounded by weight).
-pub const MANIFEST_CACHE_BYTES: u64 = 64 * 1024 * 1024;
-/// A manifest nobody read this long is dropped (a signed-in person's entries do not outlive
-/// their visit by much).
-pub const MANIFEST_IDLE: Duration = Duration::from_secs(3600);
 
 pub use manifests::RawManifest;
 
@@ -61,9 +57,9 @@ pub struct Upstream {
     pub guard: Guard,
     pub challenges: moka::future::Cache<String, Challenge>,
     pub tokens: TokenCache,
-    /// Keyed by scope and digest (see `access`); hit only after this request's own HEAD of
-    /// the manifest succeeded.
-    pub manifests: ManifestCache,
+    /// Manifests and configs by scope and digest, tag hints (see `cache`); served without a
+    /// request only while the scope is proven (see `access`).
+    pub content: cache::ContentCache,
     /// Scopes whose access the registry confirmed a moment ago (see `access`).
     pub proofs: access::AccessProofs,
     pub docker_config: Option<DockerConfig>,
@@ -90,7 +86,7 @@ impl Upstream {
             guard,
             challenges: challenge_cache(),
             tokens: TokenCache::default(),
-            manifests: manifest_cache(),
+            content: cache::ContentCache::default(),
             proofs: access::AccessProofs::default(),
             docker_config,
             limits,
@@ -104,18 +100,6 @@ fn challenge_cache() -> moka::future::Cache<String, Challenge> {
     moka::future::Cache::builder()
         .max_capacity(MAX_CACHED_CHALLENGES)
         .time_to_live(CHALLENGE_TTL)
-        .build()
-}
-
-/// Manifests by the scope that read them and their digest.
-pub type ManifestCache = moka::future::Cache<(ContentScope, Digest), Arc<RawManifest>>;
-
-/// Manifests by scope and digest, bounded by their bytes.
-fn manifest_cache() -> ManifestCache {
-    moka::future::Cache::builder()
-        .weigher(|_, m: &Arc<RawManifest>| m.weight().try_into().unwrap_or(u32::MAX))
-        .max_capacity(MANIFEST_CACHE_BYTES)
-        .time_to_idle(MANIFEST_IDLE)
         .build()
 }
 
@@ -212,41 +196,5 @@ mod tests {
             "{}",
             cache.entry_count()
         );
-    }
-
-    fn empty_index() -> lading_shared::Manifest {
-        let (_, manifest) = lading_shared::Manifest::decode(br#"{"manifests":[]}"#, None).unwrap();
-        manifest
-    }
-
-    #[tokio::test]
-    async fn manifest_cache_is_bounded_by_bytes() {
-        let cache = manifest_cache();
-        // One shared 1 MiB buffer: the weigher counts it per entry, memory holds it once.
-        let bytes = bytes::Bytes::from(vec![b'{'; 1024 * 1024]);
-        let entries = MANIFEST_CACHE_BYTES / (1024 * 1024) + 16;
-        for i in 0..entries {
-            let raw = Arc::new(RawManifest {
-                bytes: bytes.clone(),
-                content_type: None,
-                header_digest: None,
-                media_type: lading_shared::MediaType::OciIndex,
-                manifest: empty_index(),
-            });
-            let scope = ContentScope {
-                registry: "r".to_string(),
-                repository: "a".to_string(),
-                identity: access::Identity::Anonymous,
-            };
-            let key = (scope, Digest::sha256(&i.to_be_bytes()));
-            cache.insert(key, raw).await;
-        }
-        cache.run_pending_tasks().await;
-        assert!(
-            cache.weighted_size() <= MANIFEST_CACHE_BYTES,
-            "{}",
-            cache.weighted_size()
-        );
-        assert!(cache.entry_count() < entries);
     }
 }

@@ -19,8 +19,9 @@ use crate::limits::budget::Reservation;
 pub const MAX_CONFIG_BYTES: usize = 4 * 1024 * 1024;
 /// Children of one index summarised (each costs a manifest request).
 pub const MAX_CHILDREN: usize = 64;
-/// Child manifests fetched at once.
-pub const CHILD_CONCURRENCY: usize = 4;
+/// Child manifests fetched at once: all of a usual index (a few platforms and their
+/// attestations) in one round trip, and no more than a registry's connection pool likes.
+pub const CHILD_CONCURRENCY: usize = 32;
 /// Memory an answer may take per manifest byte (the raw text, escaped, and the decoded
 /// manifest serialised again) and per config byte (its raw text as JSON: a control byte
 /// escapes to six), reserved before the answer is built.
@@ -135,7 +136,8 @@ impl Session {
         })
     }
 
-    /// Fetches each child manifest (bounded) to learn its layer count and compressed size.
+    /// Fetches each child manifest (up to [`CHILD_CONCURRENCY`] at once) to learn its layer
+    /// count and compressed size.
     async fn summarize_children(
         &self,
         reference: &Reference,
@@ -216,12 +218,7 @@ impl Session {
             });
         }
         let bytes = self
-            .fetch_blob(
-                &reference.repository,
-                &descriptor.digest,
-                MAX_CONFIG_BYTES,
-                "the config blob",
-            )
+            .fetch_config_blob(&reference.repository, &descriptor.digest, MAX_CONFIG_BYTES)
             .await?;
         let (image_config, parse_error) = if descriptor.media_type.is_image_config() {
             match serde_json::from_slice::<ImageConfig>(&bytes) {

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 use lading_shared::{Descriptor, Digest};
 
+use super::cacheable::{Audience, Completeness, Conditional};
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::Download;
@@ -25,6 +26,7 @@ use crate::trace::Trace;
 pub async fn stream_blob(
     State(state): State<AppState>,
     headers: HeaderMap,
+    conditional: Conditional,
     Download { query, credentials }: Download,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
@@ -32,12 +34,23 @@ pub async fn stream_blob(
         let missing = ProxyError::BadRequest("`digest` (the blob) is required".into());
         return Err(trace.fail(missing));
     };
-    let (session, _, image) = open_image(&state.upstream, credentials, &query, &trace)
+    let upstream = &state.upstream;
+    if let Some(held) = conditional
+        .held_answer(upstream, &query.reference, credentials.as_ref())
+        .await
+    {
+        return Ok(held);
+    }
+    let (session, _, image) = open_image(upstream, credentials, &query, &trace)
         .await
         .map_err(|e| trace.fail(e))?;
     let Some(descriptor) = image_blob(&image, &wanted) else {
         return Err(trace.fail(not_a_blob_of(&image, &wanted)));
     };
+    let audience = Audience::of(&session);
+    if let Some(held) = conditional.shown(audience) {
+        return Ok(held);
+    }
     let range = match requested_range(&headers, descriptor.size) {
         Requested::Whole => None,
         Requested::Part(range) => Some(range),
@@ -49,7 +62,10 @@ pub async fn stream_blob(
     {
         Ok(blob) => {
             let name = super::attachment::blob_name(&image.repository, descriptor);
-            blob_response(blob, &descriptor.digest, &name).map_err(|e| trace.fail(e))
+            let response = blob_response(blob, &descriptor.digest, &name);
+            // Digest-verified as it streams: a blob that fails is cut off, never whole.
+            let response = response.map_err(|e| trace.fail(e))?;
+            Ok(conditional.stamp(response, audience, Completeness::Complete))
         }
         // The client's range, judged by the registry: the same 416 as one judged here.
         Err(ProxyError::RangeNotSatisfiable { size, .. }) => {

@@ -7,7 +7,8 @@ use axum::response::Response;
 use lading_shared::api::{CatalogQuery, CatalogResponse, CatalogSource};
 use lading_shared::reference::{DOCKER_HUB, Repository, normalize_registry_host};
 
-use super::answer::answer_json;
+use super::answer::{Caching, answer_json};
+use super::cacheable::{Audience, Conditional};
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::{ApiQuery, BrowserCredentials};
@@ -24,6 +25,7 @@ pub async fn list_catalog(
     State(state): State<AppState>,
     BrowserCredentials(credentials): BrowserCredentials,
     HubCredentials(hub_credentials): HubCredentials,
+    conditional: Conditional,
     ApiQuery(query): ApiQuery<CatalogQuery>,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
@@ -34,6 +36,20 @@ pub async fn list_catalog(
         .map(str::trim)
         .filter(|ns| !ns.is_empty())
         .map(str::to_string);
+    let root = Repository {
+        registry: registry.clone(),
+        repository: String::new(),
+    };
+    // Opening a session asks the registry nothing; it says whose answer this will be.
+    let session = Session::for_repository(&state.upstream, &root, credentials, &trace)
+        .await
+        .map_err(|e| trace.fail(e))?;
+    // Docker Hub's web API is asked with the Hub sign-in alone; still, an answer to a call
+    // that carried (or would use) any credentials is kept as theirs.
+    let caching = Caching {
+        conditional: &conditional,
+        audience: Audience::of(&session).also_signed_in(hub_credentials.is_some()),
+    };
     let work = async {
         let mut response = CatalogResponse {
             registry: registry.clone(),
@@ -60,13 +76,6 @@ pub async fn list_catalog(
                 return Err(ProxyError::NoCatalog(instead(host)));
             }
             (_, namespace) => {
-                let repository = Repository {
-                    registry: registry.clone(),
-                    repository: String::new(),
-                };
-                let session =
-                    Session::for_repository(&state.upstream, &repository, credentials, &trace)
-                        .await?;
                 let catalog = session.list_catalog(namespace).await?;
                 response.repositories = catalog.repositories;
                 response.skipped_count = catalog.skipped;
@@ -77,7 +86,7 @@ pub async fn list_catalog(
         memory.resize(heap(&response))?;
         Ok((response, memory))
     };
-    answer_json(&state, &registry, &trace, work).await
+    answer_json(&state, &registry, &trace, caching, work).await
 }
 
 /// `HOST[:PORT]` as references normalise it (`index.docker.io` → `docker.io`); a word that

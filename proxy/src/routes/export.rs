@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{StreamExt, TryStreamExt};
 
 use super::attachment;
+use super::cacheable::{Audience, Completeness, Conditional};
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::Download;
@@ -28,13 +29,25 @@ use layout::{ArchiveEntry, Exported};
 
 pub async fn export_image(
     State(state): State<AppState>,
+    conditional: Conditional,
     Download { query, credentials }: Download,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
     let fail = |error| trace.fail(error);
-    let (session, reference, image) = open_image(&state.upstream, credentials, &query, &trace)
+    let upstream = &state.upstream;
+    if let Some(held) = conditional
+        .held_answer(upstream, &query.reference, credentials.as_ref())
+        .await
+    {
+        return Ok(held);
+    }
+    let (session, reference, image) = open_image(upstream, credentials, &query, &trace)
         .await
         .map_err(fail)?;
+    let audience = Audience::of(&session);
+    if let Some(held) = conditional.shown(audience) {
+        return Ok(held);
+    }
     let exported = Exported {
         reference: &reference,
         digest: &image.digest,
@@ -71,7 +84,9 @@ pub async fn export_image(
             redact::error(e)
         );
     });
-    Ok((StatusCode::OK, headers, Body::from_stream(body)).into_response())
+    // Each blob is verified as it passes and the length is set: a broken tar is cut off.
+    let response = (StatusCode::OK, headers, Body::from_stream(body)).into_response();
+    Ok(conditional.stamp(response, audience, Completeness::Complete))
 }
 
 #[cfg(test)]

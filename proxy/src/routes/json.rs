@@ -24,15 +24,20 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// them well enough, and most answers are this small.
 const UNCHARGED_BYTES: usize = 256 * 1024;
 
-/// `value` as JSON, its body charged to the listing budget (refused as busy past it) until
-/// its last chunk is taken: `memory`, reserved while the value was built (image answers,
-/// tag lists), becomes the body's size.
-pub fn charged<T: Serialize>(value: &T, mut memory: Reservation) -> Result<Response, ProxyError> {
-    let bytes = to_json(value);
+/// An answer's JSON ([`to_json`]), its body charged to the listing budget (refused as busy
+/// past it) until its last chunk is taken: `memory`, reserved while the value was built
+/// (image answers, tag lists), becomes the body's size.
+pub fn charged(bytes: Bytes, mut memory: Reservation) -> Result<Response, ProxyError> {
     if bytes.len() > UNCHARGED_BYTES || memory.bytes() > 0 {
         memory.resize(bytes.len() as u64)?;
     }
     Ok(holding(bytes, memory))
+}
+
+/// An answer kept whole by `answer_cache`: the cache holds its bytes already, and every
+/// reader shares them, so sending it charges nothing more.
+pub fn kept(bytes: Bytes) -> Response {
+    json_response(Body::from(bytes))
 }
 
 /// `bytes` an answer holds while it is sent (an export's layout files), charged to the
@@ -45,12 +50,17 @@ pub fn charge(bytes: u64) -> Result<Reservation, ProxyError> {
     Ok(memory)
 }
 
-fn to_json<T: Serialize>(value: &T) -> Bytes {
+pub fn to_json<T: Serialize>(value: &T) -> Bytes {
     // Serialising plain data to a Vec cannot fail.
     Bytes::from(serde_json::to_vec(value).unwrap_or_default())
 }
 
 fn holding(bytes: Bytes, memory: Reservation) -> Response {
+    // Nothing charged: nothing to release after the last chunk, so the body goes whole
+    // (with its length) instead of as a stream.
+    if memory.bytes() == 0 {
+        return json_response(Body::from(bytes));
+    }
     let chunks: Vec<Bytes> = (0..bytes.len())
         .step_by(CHUNK_BYTES)
         .map(|start| bytes.slice(start..(start + CHUNK_BYTES).min(bytes.len())))
@@ -60,7 +70,11 @@ fn holding(bytes: Bytes, memory: Reservation) -> Response {
         drop(memory);
         Ok(Bytes::new())
     });
-    let mut response = Response::new(Body::from_stream(chunks.chain(release)));
+    json_response(Body::from_stream(chunks.chain(release)))
+}
+
+fn json_response(body: Body) -> Response {
+    let mut response = Response::new(body);
     let json = HeaderValue::from_static("application/json");
     response.headers_mut().insert(header::CONTENT_TYPE, json);
     response

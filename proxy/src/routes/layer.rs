@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 
 pub use file::get_file;
 
+use super::cacheable::{Audience, Completeness, Conditional};
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::{ApiQuery, BrowserCredentials};
@@ -32,20 +33,34 @@ use crate::trace::Trace;
 pub async fn list_layer(
     State(state): State<AppState>,
     BrowserCredentials(credentials): BrowserCredentials,
+    conditional: Conditional,
     ApiQuery(query): ApiQuery<LayerQuery>,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
     let fail = |error| trace.fail(error);
     let digest = required_digest(&query).map_err(fail)?;
-    let (session, _, image) = open_image(&state.upstream, credentials, &query, &trace)
+    let upstream = &state.upstream;
+    if let Some(held) = conditional
+        .held_answer(upstream, &query.reference, credentials.as_ref())
+        .await
+    {
+        return Ok(held);
+    }
+    let (session, _, image) = open_image(upstream, credentials, &query, &trace)
         .await
         .map_err(fail)?;
     let index = layer_index(&image, &digest).map_err(fail)?;
+    let audience = Audience::of(&session);
+    if let Some(held) = conditional.shown(audience) {
+        return Ok(held);
+    }
     let descriptor = image.manifest.layers[index].clone();
     let (events, lines) = ndjson::channel();
-    match state.engine.listings.get(&image, &digest).await {
+    // Only a listing read before is known whole before its first line is sent.
+    let whole = match state.engine.listings.get(&image, &digest).await {
         Some(listing) => {
             tokio::spawn(send_cached(events, descriptor, listing, trace));
+            Completeness::Complete
         }
         None => {
             let body = open_layer(&session, &image.repository, &descriptor)
@@ -54,9 +69,10 @@ pub async fn list_layer(
             let layer = Layer { image, descriptor };
             let engine = state.engine.clone();
             tokio::spawn(stream_layer(engine, layer, body, events, trace));
+            Completeness::Unknown
         }
-    }
-    Ok(ndjson::response(lines))
+    };
+    Ok(conditional.stamp(ndjson::response(lines), audience, whole))
 }
 
 async fn send_cached(
@@ -139,15 +155,44 @@ async fn stream_layer(
 pub async fn list_merged(
     State(state): State<AppState>,
     BrowserCredentials(credentials): BrowserCredentials,
+    conditional: Conditional,
     ApiQuery(query): ApiQuery<LayerQuery>,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
-    let (session, _, image) = open_image(&state.upstream, credentials, &query, &trace)
+    let fail = |error| trace.fail(error);
+    let upstream = &state.upstream;
+    if let Some(held) = conditional
+        .held_answer(upstream, &query.reference, credentials.as_ref())
         .await
-        .map_err(|error| trace.fail(error))?;
+    {
+        return Ok(held);
+    }
+    let (session, _, image) = open_image(upstream, credentials, &query, &trace)
+        .await
+        .map_err(fail)?;
     // Before the stream starts, so an artifact is an error status, not an error line.
-    require_filesystem(&image).map_err(|error| trace.fail(error))?;
+    require_filesystem(&image).map_err(fail)?;
+    let audience = Audience::of(&session);
+    if let Some(held) = conditional.shown(audience) {
+        return Ok(held);
+    }
     let (events, lines) = ndjson::channel();
+    // Every layer listed before: merged before the first line, so the answer is known whole
+    // (and its failures are statuses); else merged as the layers stream in.
+    if let Some(view) = merged_ready(&state.engine, &session, &image)
+        .await
+        .map_err(fail)?
+    {
+        tokio::spawn(async move {
+            if send_start(&image, &events).await
+                && let Some((listings, rows)) = send_view(&view, &events).await
+            {
+                let _ = events.send(done(&listings, Some(rows), trace)).await;
+            }
+        });
+        let response = ndjson::response(lines);
+        return Ok(conditional.stamp(response, audience, Completeness::Complete));
+    }
     tokio::spawn(async move {
         let last = match merged(&state.engine, &session, &image, &events).await {
             Ok(Some((listings, rows))) => done(&listings, Some(rows), trace),
@@ -158,7 +203,8 @@ pub async fn list_merged(
         };
         let _ = events.send(last).await;
     });
-    Ok(ndjson::response(lines))
+    let response = ndjson::response(lines);
+    Ok(conditional.stamp(response, audience, Completeness::Unknown))
 }
 
 /// Sends the merged filesystem's rows (from the image's path index: merged once per scope);
@@ -171,12 +217,46 @@ async fn merged(
 ) -> Result<Option<(Vec<Arc<Listing>>, usize)>, ProxyError> {
     let listings = all_listings(engine, session, image, Some(events)).await?;
     let view = View::merged(engine, image, listings).await?;
-    let rows = view.index.rows();
-    // Over the listings as held: rows, copied into entries a batch at a time.
-    if !ndjson::send_rows(events, &view.layers(), rows).await {
-        return Ok(None);
+    Ok(send_view(&view, events).await)
+}
+
+/// The merged view, when every layer's listing is cached already (nothing is read).
+async fn merged_ready(
+    engine: &Engine,
+    session: &Session,
+    image: &ResolvedImage,
+) -> Result<Option<View>, ProxyError> {
+    for layer in &image.manifest.layers {
+        if engine.listings.get(image, &layer.digest).await.is_none() {
+            return Ok(None);
+        }
     }
-    Ok(Some((view.listings.clone(), rows.len())))
+    let listings = all_listings(engine, session, image, None).await?;
+    View::merged(engine, image, listings).await.map(Some)
+}
+
+/// The `Start` line `all_listings` sends, for a merge whose listings were all cached;
+/// `false` once the client went away.
+async fn send_start(image: &ResolvedImage, events: &mpsc::Sender<ListingEvent>) -> bool {
+    let layers = &image.manifest.layers;
+    let start = ListingEvent::Start {
+        layers: layers.iter().map(|l| layer_info(l, None)).collect(),
+        total_bytes: layers.iter().fold(0, |sum, l| sum.saturating_add(l.size)),
+    };
+    events.send(start).await.is_ok()
+}
+
+/// Sends a merged view's rows (copied into entries a batch at a time); the listings and the
+/// rows sent, or `None` once the client went away.
+async fn send_view(
+    view: &View,
+    events: &mpsc::Sender<ListingEvent>,
+) -> Option<(Vec<Arc<Listing>>, usize)> {
+    let rows = view.index.rows();
+    if !ndjson::send_rows(events, &view.layers(), rows).await {
+        return None;
+    }
+    Some((view.listings.clone(), rows.len()))
 }
 
 /// `Done` for listings; `entries` overrides the count (a merge sends its own entries).

@@ -7,7 +7,8 @@ use axum::response::Response;
 use lading_shared::api::{TagDetailSource, TagsQuery, TagsResponse};
 use lading_shared::reference::Repository;
 
-use super::answer::answer_json;
+use super::answer::{Caching, answer_json};
+use super::cacheable::{Audience, Conditional};
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{ApiQuery, BrowserCredentials};
@@ -21,15 +22,21 @@ pub async fn list_tags(
     State(state): State<AppState>,
     BrowserCredentials(credentials): BrowserCredentials,
     HubCredentials(hub_credentials): HubCredentials,
+    conditional: Conditional,
     ApiQuery(query): ApiQuery<TagsQuery>,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
     let repository = Repository::parse(&query.repo).map_err(|e| trace.fail(e.into()))?;
     let registry = repository.registry.clone();
     let time = state.upstream.limits.answer.mul_f64(DETAIL_TIME_SHARE);
+    let session = Session::for_repository(&state.upstream, &repository, credentials, &trace)
+        .await
+        .map_err(|e| trace.fail(e))?;
+    let caching = Caching {
+        conditional: &conditional,
+        audience: Audience::of(&session).also_signed_in(hub_credentials.is_some()),
+    };
     let work = async {
-        let session =
-            Session::for_repository(&state.upstream, &repository, credentials, &trace).await?;
         let name = &repository.repository;
         let by_host = source_by_host(&registry).filter(|s| *s != TagDetailSource::GoogleTagList);
         let details = async {
@@ -75,5 +82,5 @@ pub async fn list_tags(
         };
         Ok((response, memory))
     };
-    answer_json(&state, &registry, &trace, work).await
+    answer_json(&state, &registry, &trace, caching, work).await
 }

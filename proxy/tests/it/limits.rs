@@ -150,8 +150,10 @@ impl HeldRegistry {
         }
     }
 
-    fn image_path(&self) -> String {
-        format!("/api/image?ref={}/team/app:v1", self.server.addr())
+    /// A view of tag `v{n}`: distinct tags, because concurrent views of one tag share one
+    /// registry read (single-flight) and would not both be held.
+    fn image_path(&self, n: u32) -> String {
+        format!("/api/image?ref={}/team/app:v{n}", self.server.addr())
     }
 
     /// Waits (bounded) until `n` requests are being held.
@@ -185,11 +187,11 @@ async fn requests_in_flight_are_capped_per_client() {
     };
     let lading = Arc::new(lading(limits, &[registry.server.addr().to_string()]));
     let held = [
-        spawn_get(&lading, A, registry.image_path()),
-        spawn_get(&lading, A_AGAIN, registry.image_path()),
+        spawn_get(&lading, A, registry.image_path(1)),
+        spawn_get(&lading, A_AGAIN, registry.image_path(2)),
     ];
     registry.wait_for(2).await;
-    let third = lading.get_from(A, &registry.image_path()).await;
+    let third = lading.get_from(A, &registry.image_path(3)).await;
     assert_throttled(&third, "at once from your address");
     // Another client is not held back by A's requests.
     assert_eq!(
@@ -216,8 +218,8 @@ async fn requests_in_flight_are_capped_in_all() {
     };
     let lading = Arc::new(lading(limits, &[registry.server.addr().to_string()]));
     let held = [
-        spawn_get(&lading, A, registry.image_path()),
-        spawn_get(&lading, B, registry.image_path()),
+        spawn_get(&lading, A, registry.image_path(1)),
+        spawn_get(&lading, B, registry.image_path(2)),
     ];
     registry.wait_for(2).await;
     assert_throttled(

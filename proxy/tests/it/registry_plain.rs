@@ -224,22 +224,14 @@ async fn second_view_is_served_by_head_and_cache() {
     let reference = format!("{}/cache/me:v", registry.host());
     let first = lading.image(&reference).await;
     let methods: Vec<String> = first.exchanges().into_iter().map(|e| e.0).collect();
+    // Nothing cached yet: a HEAD first would only add a round trip (issue 11).
+    assert_eq!(methods, ["GET", "GET", "GET"], "ping, manifest, config");
+    let second = lading.image(&reference).await;
+    let methods: Vec<String> = second.exchanges().into_iter().map(|e| e.0).collect();
     assert_eq!(
         methods,
-        ["GET", "HEAD", "GET", "GET"],
-        "ping, HEAD, manifest, config"
-    );
-    let second = lading.image(&reference).await;
-    let gets: Vec<String> = second
-        .exchanges()
-        .into_iter()
-        .filter(|e| e.2.contains("/manifests/"))
-        .map(|e| e.0)
-        .collect();
-    assert_eq!(
-        gets,
         ["HEAD"],
-        "the manifest bytes come from cache after a HEAD"
+        "the manifest bytes and the config come from cache after a HEAD"
     );
 }
 

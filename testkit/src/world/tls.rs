@@ -12,7 +12,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use axum::Router;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::service::TowerToHyperService;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
@@ -169,7 +169,9 @@ impl TlsServer {
             .with_no_client_auth()
             .with_single_cert(chain, key)
             .expect("TLS server config");
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        // h2 first, as the real registries offer it (Docker Hub, GHCR, GCR): clients that
+        // speak it (lading, skopeo) use it, the others fall back to HTTP/1.1.
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
         let listener = bind_next(&name);
         listener.set_nonblocking(true).expect("set_nonblocking");
@@ -224,6 +226,7 @@ async fn accept_loop(
         // `ConnectInfo<SocketAddr>` works as under `axum::serve` (rate limits key on it).
         let connected = router
             .clone()
+            .layer(axum::middleware::map_request(host_from_authority))
             .layer(axum::Extension(axum::extract::ConnectInfo(peer)));
         let service = TowerToHyperService::new(connected);
         tokio::spawn(async move {
@@ -231,11 +234,34 @@ async fn accept_loop(
             else {
                 return;
             };
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(tls), service)
-                .await;
+            let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
+            let io = TokioIo::new(tls);
+            let _ = if h2 {
+                hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                    .serve_connection(io, service)
+                    .await
+            } else {
+                hyper::server::conn::http1::Builder::new()
+                    .serve_connection(io, service)
+                    .await
+            };
         });
     }
+}
+
+/// HTTP/2 names the host in `:authority`, not `Host`: the fakes (and the request log) read
+/// `Host`, so it is filled in from the URI, as an HTTP/1.1 client would have sent it.
+async fn host_from_authority(mut request: axum::extract::Request) -> axum::extract::Request {
+    let authority = request.uri().authority().map(|a| a.as_str().to_owned());
+    if let Some(authority) = authority
+        && !request.headers().contains_key(axum::http::header::HOST)
+        && let Ok(value) = axum::http::HeaderValue::from_str(&authority)
+    {
+        request
+            .headers_mut()
+            .insert(axum::http::header::HOST, value);
+    }
+    request
 }
 
 impl Drop for TlsServer {

@@ -2,7 +2,7 @@
 //! gzip member start, zstd frame start) gives exactly the bytes a full decompression gives
 //! at that offset.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{BufRead, Cursor, Read, Write};
 
 use super::super::gzip::GzipDecoder;
 use super::super::zstd::ZstdDecoder;
@@ -178,4 +178,76 @@ fn zstd_frame_starts_are_checkpoints() {
     let mut got = vec![0; 5_000];
     decoder.read_exact(&mut got).unwrap();
     assert!(got == data[start as usize..start as usize + 5_000]);
+}
+
+/// A source that lends at most `step` bytes at a time, as a download lends its chunks: the
+/// decoders read each in place, so gzip headers, deflate symbols and trailers must carry
+/// across any boundary.
+struct Trickle {
+    bytes: Vec<u8>,
+    pos: usize,
+    step: usize,
+}
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        super::super::decode::read_buffered(self, buf)
+    }
+}
+
+impl BufRead for Trickle {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        let end = (self.pos + self.step).min(self.bytes.len());
+        Ok(&self.bytes[self.pos..end])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos += n;
+    }
+}
+
+#[test]
+fn chunks_of_any_size_decode_and_checkpoint_alike() {
+    let small = text(300_000, 4);
+    let large = text(9 * 1024 * 1024, 5);
+    for (data, step) in [
+        (&small, 1),
+        (&small, 7),
+        (&large, 1021),
+        (&large, 64 * 1024),
+    ] {
+        let blob = gzip(&[&data[..data.len() / 3], &data[data.len() / 3..]]);
+        let (whole, _) = decode_recording(&blob);
+        let recorder = Recorder::default();
+        let source = Trickle {
+            bytes: blob.clone(),
+            pos: 0,
+            step,
+        };
+        let mut out = Vec::new();
+        GzipDecoder::new(source, Some(recorder.clone()))
+            .read_to_end(&mut out)
+            .unwrap();
+        assert!(
+            out == whole && out == *data,
+            "{step}-byte chunks decode differently"
+        );
+        // Where a block checkpoint falls depends on how much each call inflates; each must
+        // still resume to the same bytes.
+        let checkpoints = recorder.take();
+        let wanted = if data.len() as u64 > SPACING { 2 } else { 1 };
+        assert!(
+            checkpoints.len() >= wanted,
+            "{step}-byte chunks: {checkpoints:?}"
+        );
+        for checkpoint in &checkpoints {
+            let at = checkpoint.uncompressed as usize;
+            let len = (whole.len() - at).min(4096);
+            let resumed = read_from(&blob, checkpoint, 0, len);
+            assert!(
+                resumed == whole[at..at + len],
+                "{step}-byte chunks, from {at}"
+            );
+        }
+    }
 }

@@ -16,6 +16,7 @@ use lading_shared::layer::{EntryKind, FilePreview, LayerQuery, file_name, normal
 use tokio::sync::mpsc;
 
 use super::super::attachment;
+use super::super::cacheable::{Audience, Completeness, Conditional};
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::Download;
@@ -32,6 +33,7 @@ pub const MAX_PREVIEW_BYTES: u64 = 1024 * 1024;
 
 pub async fn get_file(
     State(state): State<AppState>,
+    conditional: Conditional,
     Download { query, credentials }: Download,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
@@ -41,7 +43,18 @@ pub async fn get_file(
             .as_deref()
             .map(normalize_path)
             .ok_or_else(|| ProxyError::BadRequest("`path` is required".into()))?;
-        let (session, _, image) = open_image(&state.upstream, credentials, &query, &trace).await?;
+        let upstream = &state.upstream;
+        if let Some(held) = conditional
+            .held_answer(upstream, &query.reference, credentials.as_ref())
+            .await
+        {
+            return Ok(held);
+        }
+        let (session, _, image) = open_image(upstream, credentials, &query, &trace).await?;
+        let audience = Audience::of(&session);
+        if let Some(held) = conditional.shown(audience) {
+            return Ok(held);
+        }
         let view = view_of(&state.engine, &session, &image, &query).await?;
         let located = locate(&view, &path)?;
         let file = File {
@@ -50,10 +63,12 @@ pub async fn get_file(
             view: &view,
             located,
         };
-        match query.preview {
-            Some(preview) => file.preview(preview, &trace).await,
-            None => file.download().await,
-        }
+        // A preview is whole when sent; a download's Content-Length shows a cut-off one.
+        let answer = match query.preview {
+            Some(preview) => file.preview(preview, &trace).await?,
+            None => file.download().await?,
+        };
+        Ok(conditional.stamp(answer, audience, Completeness::Complete))
     };
     answer.await.map_err(|error| trace.fail(error))
 }

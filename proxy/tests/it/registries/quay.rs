@@ -5,8 +5,8 @@ use lading_testkit::Vendor;
 
 vendor_suite!(Vendor::Quay);
 
-/// A missing tag: the HEAD's 404 is followed by one GET for quay's own error body, whose
-/// code reaches the page beside Lading's explanation.
+/// A missing tag: one GET (nothing cached, so no HEAD first: issue 11) whose 404 carries
+/// quay's own error body, and its code reaches the page beside Lading's explanation.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_tag_shows_the_registrys_own_error() {
     let stand = super::Stand::start(Vendor::Quay);
@@ -16,9 +16,11 @@ async fn a_missing_tag_shows_the_registrys_own_error() {
         .await;
     let message = answer.assert_kind(404, "manifest_unknown").to_string();
     assert!(message.contains("no-such-tag"), "{message}");
-    let bodies = super::with_purpose(&answer, "error_body");
-    assert_eq!(bodies.len(), 1, "one GET for the error body");
-    assert_eq!(bodies[0]["method"], "GET");
+    let gets = super::with_purpose(&answer, "manifest_get");
+    assert_eq!(gets.len(), 1, "one GET, its error body kept");
+    assert_eq!(gets[0]["status"], 404);
+    assert!(gets[0]["error_body"].is_string(), "{:#}", gets[0]);
+    assert!(super::with_purpose(&answer, "manifest_head").is_empty());
     let codes: Vec<&str> = answer.json["registry_errors"]
         .as_array()
         .unwrap()

@@ -1,5 +1,7 @@
 //! Calls the app in-process, as the browser would, and reads its JSON answers.
 
+pub mod relay;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use base64::Engine as _;
