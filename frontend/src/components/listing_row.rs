@@ -69,7 +69,7 @@ pub fn ListingRow(row: Row, context: RowContext) -> impl IntoView {
         .then(|| layer_cell(&context, facts.entry.as_ref()));
     let path = facts.path.clone();
     view! {
-        <tr data-testid="listing-row" data-vrow="" data-path=path class:struck=struck class:hidden-row=row.hidden.is_some()>
+        <tr data-testid="listing-row" data-vrow=path.clone() data-path=path class:struck=struck class:hidden-row=row.hidden.is_some()>
             <td class="name-cell">
                 {(0..row.depth).map(|_| view! { <span class="indent" aria-hidden="true"></span> }).collect_view()}
                 {name_cell(&row, &facts, struck, &context)}

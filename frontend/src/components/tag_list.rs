@@ -26,6 +26,10 @@ pub struct TagRange {
     sorted: Memo<KeyedNames>,
     /// Indices into `sorted`.
     matching: Memo<Vec<usize>>,
+    /// Counts the changes of order or filter: drawn rows are keyed by it too, so a new order
+    /// draws new rows rather than moving the old ones (Leptos' keyed moves among the
+    /// spacers' siblings left rows out of order).
+    generation: Memo<u64>,
 }
 
 impl TagRange {
@@ -33,18 +37,24 @@ impl TagRange {
         self.matching.with(Vec::len)
     }
 
-    /// The matching tags `start..end` (clamped).
-    pub fn slice(&self, start: usize, end: usize) -> Vec<String> {
+    /// The matching tags `start..end` (clamped), each with the list's generation: the key
+    /// to draw it by.
+    pub fn slice(&self, start: usize, end: usize) -> Vec<(u64, String)> {
+        let generation = self.generation.get();
         self.matching.with(|m| {
             let (start, end) = (start.min(m.len()), end.min(m.len()));
-            self.sorted
-                .with(|s| m[start..end].iter().map(|&i| s.names[i].clone()).collect())
+            self.sorted.with(|s| {
+                m[start..end]
+                    .iter()
+                    .map(|&i| (generation, s.names[i].clone()))
+                    .collect()
+            })
         })
     }
 
     /// Tracks the list itself (the filter or the order changed).
     pub fn track(&self) {
-        self.matching.track();
+        self.generation.track();
     }
 }
 
@@ -82,7 +92,16 @@ pub fn TagList(
         KeyedNames::new(tags.with_value(|t| dates.with_value(|d| sort_dated_tags(t, order, d))))
     });
     let matching = Memo::new(move |_| sorted.with(|s| s.matching(&filter.get())));
-    let list = TagRange { sorted, matching };
+    let generation = Memo::new(move |before: Option<&u64>| {
+        sorted.track();
+        matching.track();
+        before.map_or(0, |g| g + 1)
+    });
+    let list = TagRange {
+        sorted,
+        matching,
+        generation,
+    };
     view! {
         <div class="tag-tools">
             <CountAndFilter noun=Noun { one: "tag", many: "tags", id: "tag" } total shown=Signal::derive(move || list.len()) filter />
@@ -146,11 +165,14 @@ fn TagGrid(repository: Repository, list: TagRange) -> impl IntoView {
         <ul class="tag-list" data-testid="tag-list" node_ref=grid
             style:padding-top=move || format!("{}px", span.get().before)
             style:padding-bottom=move || format!("{}px", span.get().after)>
-            <For each=visible key=|tag| tag.clone() let:tag>
-                <li data-testid="tag-item" data-vrow="">
-                    <Link href=tag_href(&tag)>{tag.clone()}</Link>
-                </li>
-            </For>
+            <For each=visible key=|keyed| keyed.clone() children=move |(_, tag): (u64, String)| {
+                let (href, key) = (tag_href(&tag), tag.clone());
+                view! {
+                    <li data-testid="tag-item" data-vrow=key>
+                        <Link href=href>{tag}</Link>
+                    </li>
+                }
+            } />
         </ul>
     }
 }

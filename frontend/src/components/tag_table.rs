@@ -107,9 +107,9 @@ pub fn TagTable(facts: StoredValue<TagFacts>, list: TagRange) -> impl IntoView {
                 <tbody class="v-spacer" aria-hidden="true" node_ref=origin>
                     <tr style:height=move || format!("{}px", span.get().before)><td colspan=columns></td></tr>
                 </tbody>
-                <For each=visible key=|tag| tag.clone() let:tag>
-                    <TagRows facts tag now platforms opened />
-                </For>
+                <For each=visible key=|keyed| keyed.clone() children=move |(_, tag): (u64, String)| {
+                    view! { <TagRows facts tag now platforms opened /> }
+                } />
                 <tbody class="v-spacer" aria-hidden="true">
                     <tr style:height=move || format!("{}px", span.get().after)><td colspan=columns></td></tr>
                 </tbody>
@@ -174,8 +174,9 @@ fn TagRows(
                 .collect_view()
         })
     };
+    let key = tag.clone();
     view! {
-        <tbody class="tag-rows" data-vrow="">
+        <tbody class="tag-rows" data-vrow=key>
             <tr data-testid="tag-item">
                 <td data-label="Tag" class="tag-name"><Link href=href>{tag.clone()}</Link></td>
                 <td data-label=facts.with_value(|f| f.date_heading)>

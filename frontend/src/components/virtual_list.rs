@@ -19,7 +19,8 @@ pub use heights::{Heights, Span};
 /// Rows drawn beyond each edge of the window, in pixels: enough for a fling between frames
 /// and for Tab to reach the next row before the window follows.
 const OVERSCAN_PX: f64 = 600.0;
-/// Marks each drawn row (each item, in a grid) for measuring.
+/// Marks each drawn row (each item, in a grid) for measuring; its value is the row's key,
+/// unique in the list (a path, a tag), which Back anchors the scroll position on.
 pub const ROW_MARK: &str = "data-vrow";
 
 /// Where the rows are and how many there are.
@@ -139,11 +140,9 @@ fn on_screen(origin: &web_sys::Element) -> Option<(f64, f64)> {
 }
 
 /// `getBoundingClientRect().top`, fractions kept (`offsetTop` rounds, and rounded rows
-/// would not add up), called by name: web-sys's `DomRect` is not worth a feature here.
+/// would not add up).
 fn client_top(element: &web_sys::Element) -> Option<f64> {
-    let rect = js_sys::Reflect::get(element, &"getBoundingClientRect".into()).ok()?;
-    let rect = rect.dyn_ref::<js_sys::Function>()?.call0(element).ok()?;
-    js_sys::Reflect::get(&rect, &"top".into()).ok()?.as_f64()
+    Some(element.get_bounding_client_rect().top())
 }
 
 /// The heights of the drawn rows, each the distance to the next row's top (the last row's

@@ -54,6 +54,8 @@ async fn back_restores_sort_open_folders_filter_and_scroll() {
     tokio::time::sleep(Duration::from_millis(400)).await;
     let y = scroll_y(&browser).await;
     assert!(y > 500.0, "the page scrolled: {y}");
+    let f005 = row("/many/f005");
+    let top = row_top(&browser, &f005).await.expect("f005 drawn");
 
     browser
         .click(&format!("{} [data-testid=file-link]", row("/many/f005")))
@@ -66,7 +68,9 @@ async fn back_restores_sort_open_folders_filter_and_scroll() {
     browser
         .wait_for_text(&row("/many/f005"), "f005", TIMEOUT)
         .await;
-    wait_for_scroll(&browser, y).await;
+    wait_for_row_at(&browser, &f005, top).await;
+    let again = scroll_y(&browser).await;
+    assert!(again > 500.0, "scrolled back down: {again} (was {y})");
     assert_eq!(
         value_of(&browser, "[data-testid=listing-sort]").await,
         "size"

@@ -151,18 +151,30 @@ pub(super) async fn wait_for(browser: &Browser, css: &str) {
     }
 }
 
-/// Polls until `window.scrollY` is within a few pixels of `y`.
-pub(super) async fn wait_for_scroll(browser: &Browser, y: f64) {
+/// Polls until the row at `css` is back within a few pixels of `top` on screen: a
+/// virtualised list's `scrollY` may differ between visits (the heights of rows never drawn
+/// are estimates), what the person sees must not.
+pub(super) async fn wait_for_row_at(browser: &Browser, css: &str, top: f64) {
     let deadline = std::time::Instant::now() + TIMEOUT;
     loop {
-        let now = scroll_y(browser).await;
-        if (now - y).abs() < 8.0 {
+        let now = row_top(browser, css).await;
+        if now.is_some_and(|now| (now - top).abs() < 4.0) {
             return;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "scroll position {now} never came back to {y}"
+            "{css} is at {now:?} on screen, never back at {top} (scrollY {})",
+            scroll_y(browser).await
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The row's top relative to the viewport, if it is drawn.
+pub(super) async fn row_top(browser: &Browser, css: &str) -> Option<f64> {
+    let css = serde_json::to_string(css).expect("a string");
+    let script = format!(
+        "const e = document.querySelector({css}); return e ? e.getBoundingClientRect().top : null"
+    );
+    run(browser, &script).await.as_f64()
 }
