@@ -56,3 +56,34 @@ else:
 open(path, "w").write(text)
 EOF
 }
+
+# serve.sh and view.sh: builds (BUILD=1) release lading, the index fixture and the latency
+# relay; sets BIN and LOAD_BEFORE (the load after the build, which loads the machine).
+build_index_tools() {
+    if [ "$BUILD" = 1 ]; then
+        log "== building release lading, the index fixture and the latency relay"
+        timeout "$BUILD_TIMEOUT" cargo build --release --quiet -p lading-proxy --bin lading \
+            -p lading-testkit --bin lading-bench-index --bin lading-latency-relay
+    fi
+    BIN="${BIN:-$ROOT/target/release}" # BIN=target/debug BUILD=0: a quick try of the script
+    LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# Ends the whole bench after RUN_TIMEOUT seconds; sets WATCHDOG_PID (kill it in cleanup).
+start_watchdog() {
+    ( trap 'kill "$s" 2>/dev/null; exit 0' TERM
+      sleep "$RUN_TIMEOUT" & s=$!; wait "$s"
+      log "bench: timed out after ${RUN_TIMEOUT}s"; kill -TERM $$ ) &
+    WATCHDOG_PID=$!
+}
+
+# Starts lading-bench-index (a docker-registry holding the index) and waits for it; sets
+# FIXTURE_PID. Its facts are read with `fixture_value NAME`.
+start_index_fixture() {
+    log "== pushing the index fixture"
+    "$BIN/lading-bench-index" >"$WORK/fixture.out" 2>"$WORK/fixture.err" &
+    FIXTURE_PID=$!
+    wait_for "$READY_TIMEOUT" grep -qx ready "$WORK/fixture.out" \
+        || die "fixture not ready: $(cat "$WORK/fixture.err")"
+}
+fixture_value() { sed -n "s/^$1=//p" "$WORK/fixture.out"; }

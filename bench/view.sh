@@ -40,28 +40,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "bench: interrupted"; exit 130' INT TERM
 
-if [ "$BUILD" = 1 ]; then
-    log "== building release lading, the index fixture and the latency relay"
-    timeout "$BUILD_TIMEOUT" cargo build --release --quiet -p lading-proxy --bin lading \
-        -p lading-testkit --bin lading-bench-index --bin lading-latency-relay
-fi
-BIN="${BIN:-$ROOT/target/release}" # BIN=target/debug BUILD=0: a quick try of the script
-LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)" # after the build, which loads the machine
-
-( trap 'kill "$s" 2>/dev/null; exit 0' TERM
-  sleep "$RUN_TIMEOUT" & s=$!; wait "$s"
-  log "bench: timed out after ${RUN_TIMEOUT}s"; kill -TERM $$ ) &
-WATCHDOG_PID=$!
-
-log "== pushing the index fixture"
-"$BIN/lading-bench-index" >"$WORK/fixture.out" 2>"$WORK/fixture.err" &
-FIXTURE_PID=$!
-wait_for "$READY_TIMEOUT" grep -qx ready "$WORK/fixture.out" \
-    || die "fixture not ready: $(cat "$WORK/fixture.err")"
-value() { sed -n "s/^$1=//p" "$WORK/fixture.out"; }
-REGISTRY="$(value registry)" REPO="$(value repo)" TAG="$(value tag)" DIGEST="$(value digest)"
-CHILDREN="$(value children)"
-mapfile -t PLATFORMS < <(value platform)
+build_index_tools
+start_watchdog
+start_index_fixture
+REGISTRY="$(fixture_value registry)" REPO="$(fixture_value repo)"
+TAG="$(fixture_value tag)" DIGEST="$(fixture_value digest)"
+CHILDREN="$(fixture_value children)"
+mapfile -t PLATFORMS < <(fixture_value platform)
 log "index $DIGEST ($CHILDREN children) in $REGISTRY/$REPO:$TAG"
 
 ALLOW=()

@@ -59,6 +59,14 @@ impl Viewport {
         dark: false,
     };
 
+    /// The four looks every screen is checked in: 1300 and 390 px wide, light and dark.
+    pub const LOOKS: [Viewport; 4] = [
+        Viewport::DESKTOP,
+        Viewport::DESKTOP.dark(),
+        Viewport::PHONE,
+        Viewport::PHONE.dark(),
+    ];
+
     pub const fn dark(self) -> Viewport {
         Viewport { dark: true, ..self }
     }

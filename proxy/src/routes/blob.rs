@@ -14,12 +14,12 @@ use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 use lading_shared::{Descriptor, Digest};
 
-use super::cacheable::{Audience, Completeness, Conditional};
+use super::cacheable::{Audience, Completeness, Conditional, ImageOrHeld};
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::Download;
 use crate::redact;
-use crate::registry::image::{ResolvedImage, open_image};
+use crate::registry::image::ResolvedImage;
 use crate::registry::stream::BlobStream;
 use crate::trace::Trace;
 
@@ -35,15 +35,14 @@ pub async fn stream_blob(
         return Err(trace.fail(missing));
     };
     let upstream = &state.upstream;
-    if let Some(held) = conditional
-        .held_answer(upstream, &query.reference, credentials.as_ref())
-        .await
-    {
-        return Ok(held);
-    }
-    let (session, _, image) = open_image(upstream, credentials, &query, &trace)
+    let opened = conditional
+        .open_image(upstream, credentials, &query, &trace)
         .await
         .map_err(|e| trace.fail(e))?;
+    let (session, _, image) = match opened {
+        ImageOrHeld::Held(held) => return Ok(held),
+        ImageOrHeld::Image(opened) => *opened,
+    };
     let Some(descriptor) = image_blob(&image, &wanted) else {
         return Err(trace.fail(not_a_blob_of(&image, &wanted)));
     };

@@ -21,11 +21,15 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lading_shared::Reference;
 use lading_shared::api::{API_REVISION, IMAGE_PATH, REVISION_PARAM};
-use lading_shared::layer::{BLOB_PATH, EXPORT_PATH, FILE_PATH, LAYER_PATH, MERGED_PATH};
+use lading_shared::layer::{
+    BLOB_PATH, EXPORT_PATH, FILE_PATH, LAYER_PATH, LayerQuery, MERGED_PATH,
+};
 use sha2::{Digest as _, Sha256};
 
+use crate::error::ProxyError;
 use crate::registry::access::Identity;
 use crate::registry::credentials::Credentials;
+use crate::registry::image::{self, ResolvedImage};
 use crate::registry::{Session, Upstream};
 use crate::trace::Trace;
 
@@ -100,6 +104,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Conditional {
     }
 }
 
+/// What [`Conditional::open_image`] found.
+pub enum ImageOrHeld {
+    /// The client's copy is current: this 304 is the whole answer.
+    Held(Response),
+    Image(Box<(Session, Reference, ResolvedImage)>),
+}
+
 impl Conditional {
     pub fn of(method: &Method, path: &str, query: &str, headers: &HeaderMap) -> Conditional {
         let readable = method == Method::GET || method == Method::HEAD;
@@ -134,6 +145,26 @@ impl Conditional {
             .await
             .ok()?;
         self.held_in(&session, &repository.repository)
+    }
+
+    /// The start of the layer, file, blob and export routes: a 304 when the client may keep
+    /// what it holds ([`Conditional::held_answer`]), else a session and the image resolved.
+    pub async fn open_image(
+        &self,
+        upstream: &std::sync::Arc<Upstream>,
+        credentials: Option<Credentials>,
+        query: &LayerQuery,
+        trace: &Trace,
+    ) -> Result<ImageOrHeld, ProxyError> {
+        let held = self
+            .held_answer(upstream, &query.reference, credentials.as_ref())
+            .await;
+        if let Some(held) = held {
+            return Ok(ImageOrHeld::Held(held));
+        }
+        let (session, reference, image) =
+            image::open_image(upstream, credentials, query, trace).await?;
+        Ok(ImageOrHeld::Image(Box::new((session, reference, image))))
     }
 
     /// [`Conditional::held_answer`] for a session already open on `repository`.

@@ -18,12 +18,11 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{StreamExt, TryStreamExt};
 
 use super::attachment;
-use super::cacheable::{Audience, Completeness, Conditional};
+use super::cacheable::{Audience, Completeness, Conditional, ImageOrHeld};
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::Download;
 use crate::redact;
-use crate::registry::image::open_image;
 use crate::trace::Trace;
 use layout::{ArchiveEntry, Exported};
 
@@ -35,15 +34,14 @@ pub async fn export_image(
     let trace = Trace::default();
     let fail = |error| trace.fail(error);
     let upstream = &state.upstream;
-    if let Some(held) = conditional
-        .held_answer(upstream, &query.reference, credentials.as_ref())
-        .await
-    {
-        return Ok(held);
-    }
-    let (session, reference, image) = open_image(upstream, credentials, &query, &trace)
+    let opened = conditional
+        .open_image(upstream, credentials, &query, &trace)
         .await
         .map_err(fail)?;
+    let (session, reference, image) = match opened {
+        ImageOrHeld::Held(held) => return Ok(held),
+        ImageOrHeld::Image(opened) => *opened,
+    };
     let audience = Audience::of(&session);
     if let Some(held) = conditional.shown(audience) {
         return Ok(held);

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 pub use file::get_file;
 
-use super::cacheable::{Audience, Completeness, Conditional};
+use super::cacheable::{Audience, Completeness, Conditional, ImageOrHeld};
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::{ApiQuery, BrowserCredentials};
@@ -27,7 +27,7 @@ use crate::layers::locate::View;
 use crate::layers::source::{ByteStream, Progress};
 use crate::layers::{Engine, ndjson};
 use crate::registry::Session;
-use crate::registry::image::{ResolvedImage, open_image};
+use crate::registry::image::ResolvedImage;
 use crate::trace::Trace;
 
 pub async fn list_layer(
@@ -40,15 +40,14 @@ pub async fn list_layer(
     let fail = |error| trace.fail(error);
     let digest = required_digest(&query).map_err(fail)?;
     let upstream = &state.upstream;
-    if let Some(held) = conditional
-        .held_answer(upstream, &query.reference, credentials.as_ref())
-        .await
-    {
-        return Ok(held);
-    }
-    let (session, _, image) = open_image(upstream, credentials, &query, &trace)
+    let opened = conditional
+        .open_image(upstream, credentials, &query, &trace)
         .await
         .map_err(fail)?;
+    let (session, _, image) = match opened {
+        ImageOrHeld::Held(held) => return Ok(held),
+        ImageOrHeld::Image(opened) => *opened,
+    };
     let index = layer_index(&image, &digest).map_err(fail)?;
     let audience = Audience::of(&session);
     if let Some(held) = conditional.shown(audience) {
@@ -161,15 +160,14 @@ pub async fn list_merged(
     let trace = Trace::default();
     let fail = |error| trace.fail(error);
     let upstream = &state.upstream;
-    if let Some(held) = conditional
-        .held_answer(upstream, &query.reference, credentials.as_ref())
-        .await
-    {
-        return Ok(held);
-    }
-    let (session, _, image) = open_image(upstream, credentials, &query, &trace)
+    let opened = conditional
+        .open_image(upstream, credentials, &query, &trace)
         .await
         .map_err(fail)?;
+    let (session, _, image) = match opened {
+        ImageOrHeld::Held(held) => return Ok(held),
+        ImageOrHeld::Image(opened) => *opened,
+    };
     // Before the stream starts, so an artifact is an error status, not an error line.
     require_filesystem(&image).map_err(fail)?;
     let audience = Audience::of(&session);

@@ -196,10 +196,7 @@ async fn each_file_is_sent_in_the_form_the_request_accepts() {
 async fn a_request_refusing_every_form_gets_406_not_a_form_it_refused() {
     lading_testkit::require_frontend_dist();
     let lading = crate::support::lading_allowing(&[]);
-    let (wasm, _) = app_files()
-        .into_iter()
-        .find(|(p, _)| p.ends_with(".wasm"))
-        .expect("a wasm");
+    let wasm = app_wasm();
     for accept in [
         "*;q=0",
         "identity;q=0, br;q=0, gzip;q=0",
@@ -219,10 +216,7 @@ async fn a_request_refusing_every_form_gets_406_not_a_form_it_refused() {
 async fn stored_forms_are_no_addresses_of_their_own() {
     lading_testkit::require_frontend_dist();
     let lading = crate::support::lading_allowing(&[]);
-    let (wasm, _) = app_files()
-        .into_iter()
-        .find(|(p, _)| p.ends_with(".wasm"))
-        .expect("a wasm");
+    let wasm = app_wasm();
     // A `.br` address is an unknown path: the page, which its router answers.
     let answer = get(&lading, &format!("{wasm}.br"), None).await;
     assert_eq!(answer.status, StatusCode::OK);
@@ -292,4 +286,13 @@ async fn a_first_visit_stays_within_its_ceiling_and_the_app_renders() {
         total <= BUDGET_BYTES,
         "wasm + JS + CSS transferred {total} bytes (budget {BUDGET_BYTES}): {app:?}"
     );
+}
+
+/// The app's wasm file, by its served path.
+fn app_wasm() -> String {
+    app_files()
+        .into_iter()
+        .map(|(path, _)| path)
+        .find(|path| path.ends_with(".wasm"))
+        .expect("a wasm")
 }

@@ -73,12 +73,7 @@ async fn a_hundred_thousand_files_draw_only_the_rows_on_screen() {
         lading.base_url(),
         image.layers[0].digest
     );
-    for viewport in [
-        Viewport::DESKTOP,
-        Viewport::DESKTOP.dark(),
-        Viewport::PHONE,
-        Viewport::PHONE.dark(),
-    ] {
+    for viewport in Viewport::LOOKS {
         let browser = Browser::start_with(viewport).await;
         browser.goto(&url).await;
         browser
@@ -153,12 +148,7 @@ async fn ten_thousand_tags_draw_only_the_tags_on_screen() {
     let host = registry.host();
     let lading = crate::support::lading_allowing(&[&host]);
     let url = format!("{}/?repo={host}/team/tagged", lading.base_url());
-    for viewport in [
-        Viewport::DESKTOP,
-        Viewport::DESKTOP.dark(),
-        Viewport::PHONE,
-        Viewport::PHONE.dark(),
-    ] {
+    for viewport in Viewport::LOOKS {
         let browser = Browser::start_with(viewport).await;
         browser.goto(&url).await;
         browser

@@ -8,9 +8,10 @@
 //! then one `platform=OS/ARCH[/VARIANT]` per platform image, for `skopeo --override-*`), then
 //! `ready`; stops the registry on SIGTERM or Ctrl-C.
 
-use lading_testkit::fixtures::media_types::{IN_TOTO, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST};
+use lading_testkit::fixtures::media_types::{OCI_CONFIG, OCI_INDEX, OCI_MANIFEST};
 use lading_testkit::fixtures::{
     Blob, CREATED, Descriptor, ImageSpec, LayerBuilder, noise, push_image, push_index,
+    push_sbom_attestation,
 };
 use lading_testkit::{Pusher, Registry};
 use serde_json::{Value, json};
@@ -102,30 +103,10 @@ fn platform_spec(platform: &Value, seed: u64) -> ImageSpec {
     ImageSpec::new(OCI_MANIFEST, Blob::json(OCI_CONFIG, &config), blobs)
 }
 
-/// A BuildKit attestation manifest about `subject` (platform unknown/unknown, one in-toto
-/// layer), as `docker buildx` pushes beside each platform; returns its index entry.
+/// A BuildKit attestation manifest about `subject`, as `docker buildx` pushes beside each
+/// platform; returns its index entry.
 async fn push_attestation(pusher: &Pusher, subject: &str) -> Descriptor {
-    let statement = json!({
-        "_type": "https://in-toto.io/Statement/v0.1",
-        "predicateType": "https://spdx.dev/Document",
-        "subject": [{ "name": format!("pkg:docker/{REPO}@{TAG}?platform=linux%2Famd64"),
-                      "digest": { "sha256": subject.trim_start_matches("sha256:") } }],
-        "predicate": { "spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT",
-                       "name": "bench-sbom", "packages": [] },
-    });
-    let layer = Blob::json(IN_TOTO, &statement)
-        .with_annotation("in-toto.io/predicate-type", "https://spdx.dev/Document");
-    let config = json!({
-        "architecture": "unknown",
-        "os": "unknown",
-        "config": {},
-        "rootfs": { "type": "layers", "diff_ids": [layer.digest()] },
-    });
-    let spec = ImageSpec::new(OCI_MANIFEST, Blob::json(OCI_CONFIG, &config), vec![layer]);
-    let attestation = push_image(pusher, REPO, None, &spec).await;
-    attestation
-        .manifest
-        .with_platform(json!({ "architecture": "unknown", "os": "unknown" }))
-        .with_annotation("vnd.docker.reference.digest", subject)
-        .with_annotation("vnd.docker.reference.type", "attestation-manifest")
+    push_sbom_attestation(pusher, REPO, TAG, subject, "bench-sbom")
+        .await
+        .1
 }

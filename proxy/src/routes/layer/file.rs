@@ -16,7 +16,7 @@ use lading_shared::layer::{EntryKind, FilePreview, LayerQuery, file_name, normal
 use tokio::sync::mpsc;
 
 use super::super::attachment;
-use super::super::cacheable::{Audience, Completeness, Conditional};
+use super::super::cacheable::{Audience, Completeness, Conditional, ImageOrHeld};
 use crate::AppState;
 use crate::error::{Failure, ProxyError};
 use crate::extract::Download;
@@ -25,7 +25,7 @@ use crate::layers::fetch::{all_listings, layer_index, listing_of};
 use crate::layers::file;
 use crate::layers::locate::{Located, View, children, data_entry, kind_noun, locate};
 use crate::registry::Session;
-use crate::registry::image::{ResolvedImage, open_image};
+use crate::registry::image::ResolvedImage;
 use crate::trace::Trace;
 
 /// Largest preview answered as JSON (base64 grows it by a third).
@@ -44,13 +44,13 @@ pub async fn get_file(
             .map(normalize_path)
             .ok_or_else(|| ProxyError::BadRequest("`path` is required".into()))?;
         let upstream = &state.upstream;
-        if let Some(held) = conditional
-            .held_answer(upstream, &query.reference, credentials.as_ref())
-            .await
-        {
-            return Ok(held);
-        }
-        let (session, _, image) = open_image(upstream, credentials, &query, &trace).await?;
+        let opened = conditional
+            .open_image(upstream, credentials, &query, &trace)
+            .await?;
+        let (session, _, image) = match opened {
+            ImageOrHeld::Held(held) => return Ok(held),
+            ImageOrHeld::Image(opened) => *opened,
+        };
         let audience = Audience::of(&session);
         if let Some(held) = conditional.shown(audience) {
             return Ok(held);

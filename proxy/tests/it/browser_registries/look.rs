@@ -79,12 +79,7 @@ fn pages(hub: &HubStand, catalog: &CatalogStand) -> Vec<Page> {
 async fn every_registry_page_fits_every_width_and_scheme() {
     let hub = HubStand::start();
     let catalog = CatalogStand::start().await;
-    let viewports = [
-        Viewport::DESKTOP,
-        Viewport::PHONE,
-        Viewport::DESKTOP.dark(),
-        Viewport::PHONE.dark(),
-    ];
+    let viewports = Viewport::LOOKS;
     for viewport in viewports {
         let browser = Browser::start_with(viewport).await;
         let label = viewport.label();

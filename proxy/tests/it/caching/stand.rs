@@ -3,23 +3,19 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::Request;
 use lading::guard::AllowedHost;
 use lading::registry::Upstream;
 use lading::registry::access::{ContentScope, Identity};
-use lading::{AppState, Settings, app};
-use lading_shared::api::BasicCredentials;
+use lading::{AppState, Settings};
 use lading_testkit::Registry;
 use lading_testkit::fixtures::media_types::{OCI_CONFIG, OCI_INDEX, OCI_MANIFEST};
 use lading_testkit::fixtures::{
     Blob, CREATED, ImageSpec, PushedImage, PushedIndex, base_layer, push_image, push_index,
 };
 use serde_json::json;
-use tower::ServiceExt;
 
 use crate::support::relay::Relay;
-use crate::support::{Answer, encode};
+use crate::support::{Answer, Lading, encode};
 
 /// The platforms of the five-platform index.
 pub const PLATFORMS: [(&str, Option<&str>); 5] = [
@@ -34,7 +30,7 @@ pub struct Stand {
     pub registry: Registry,
     pub relay: Relay,
     pub upstream: Arc<Upstream>,
-    router: axum::Router,
+    lading: Lading,
 }
 
 /// A five-platform OCI index, pushed.
@@ -56,7 +52,7 @@ impl Stand {
             registry,
             relay,
             upstream: state.upstream.clone(),
-            router: app(state),
+            lading: Lading::of(state),
         }
     }
 
@@ -66,23 +62,8 @@ impl Stand {
     }
 
     pub async fn image(&self, reference: &str, credentials: Option<(&str, &str)>) -> Answer {
-        let mut request = Request::get(format!("/api/image?ref={}", encode(reference)));
-        if let Some((user, password)) = credentials {
-            let value = BasicCredentials::new(user, password).encode();
-            request = request.header(lading_shared::api::CREDENTIALS_HEADER, value);
-        }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        let json = serde_json::from_slice(&bytes).expect("a JSON answer");
-        Answer { status, json }
+        let path = format!("/api/image?ref={}", encode(reference));
+        self.lading.get(&path, credentials).await
     }
 
     /// The anonymous scope of `repo` on the relay's registry.

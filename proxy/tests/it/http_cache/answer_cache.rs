@@ -15,11 +15,10 @@ use lading_shared::Reference;
 use lading_shared::api::API_REVISION;
 use lading_testkit::Registry;
 use lading_testkit::fixtures::{self, PushedImage};
-use tower::ServiceExt;
 
 use super::{IMMUTABLE, PRIVATE, basic};
 use crate::support::relay::Relay;
-use crate::support::{RawAnswer, encode};
+use crate::support::{Lading, RawAnswer, encode};
 
 const USER: &str = "carol";
 const PASSWORD: &str = "s3cret-answer-cache";
@@ -29,7 +28,7 @@ struct World {
     registry: Registry,
     relay: Relay,
     state: AppState,
-    router: axum::Router,
+    lading: Lading,
 }
 
 impl World {
@@ -41,12 +40,12 @@ impl World {
             ..Default::default()
         })
         .expect("state");
-        let router = lading::app(state.clone());
+        let lading = Lading::of(state.clone());
         World {
             registry,
             relay,
             state,
-            router,
+            lading,
         }
     }
 
@@ -77,18 +76,7 @@ impl World {
             request = request.header(header::IF_NONE_MATCH, etag);
         }
         let request = request.body(Body::empty()).unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        RawAnswer {
-            status,
-            headers,
-            body,
-        }
+        self.lading.send_raw(request).await
     }
 
     /// What reached the registry while `view` ran.

@@ -72,9 +72,12 @@ impl Lading {
     }
 
     pub fn with(settings: Settings) -> Lading {
-        Lading {
-            router: app(AppState::new(settings).expect("state")),
-        }
+        Lading::of(AppState::new(settings).expect("state"))
+    }
+
+    /// The app over a state the test keeps a handle on (its registry client, its caches).
+    pub fn of(state: AppState) -> Lading {
+        Lading { router: app(state) }
     }
 
     pub async fn get(&self, path_and_query: &str, credentials: Option<(&str, &str)>) -> Answer {
