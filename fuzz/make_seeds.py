@@ -4,6 +4,7 @@ small archives built here. Deterministic: run it again and git sees no change.
 
 Usage: python3 fuzz/make_seeds.py   (needs the `zstd` CLI for the zstd layers)
 """
+import base64
 import gzip
 import hashlib
 import io
@@ -35,7 +36,7 @@ def rust_consts(text):
 
 # --- reference: every literal input of the reference tables -----------------------------
 def references():
-    cases = ROOT / "shared/tests/reference_cases"
+    cases = ROOT / "shared/tests/it/reference_cases"
     consts = rust_consts((cases / "mod.rs").read_text())
     seen = set()
     for file in ["valid.rs", "invalid.rs"]:
@@ -86,7 +87,7 @@ MODES = {"OCI_INDEX": 0, "OCI_MANIFEST": 1, "DOCKER_LIST": 2, "DOCKER_MANIFEST":
 
 
 def manifests():
-    text = (ROOT / "shared/tests/fixtures/mod.rs").read_text()
+    text = (ROOT / "shared/tests/it/fixtures/mod.rs").read_text()
     raw = re.findall(r'pub const (\w+): &str = r(#+)"(.*?)"\2;', text, re.S)
     for name, _, body in raw:
         if name == "DOCKER_CONFIG":
@@ -176,6 +177,32 @@ def merges():
         write("merge", f"random{i}", rng.randbytes(64 << i))
 
 
+# --- supply: a mode byte (the decoder, see fuzz_targets/supply.rs), then the document -----
+def supplies():
+    hexd = "4aa3054270f7a70b4528f2064ee90961788e1e1518703592ae4463de3b889dec"
+    payload = ('{"critical":{"identity":{"docker-reference":"index.docker.io/namespace/image"},'
+               '"image":{"docker-manifest-digest":"sha256:' + hexd + '"},'
+               '"type":"cosign container image signature"},"optional":null}').encode()
+    statement = ('{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"pkg:docker/a@b",'
+                 '"digest":{"sha256":"' + hexd + '"}}],"predicateType":"https://slsa.dev/provenance/v1",'
+                 '"predicate":{"buildDefinition":{"buildType":"https://mobyproject.org/buildkit@v1",'
+                 '"resolvedDependencies":[{"uri":"pkg:docker/alpine@latest?platform=linux%2Famd64",'
+                 '"digest":{"sha256":"' + hexd + '"}}]},"runDetails":{"builder":{"id":"b"}}}}').encode()
+    envelope = ('{"payloadType":"application/vnd.in-toto+json","payload":"'
+                + base64.b64encode(statement).decode() + '","signatures":[{"keyid":"","sig":"AAAA"}]}').encode()
+    sbom = (b'{"spdxVersion":"SPDX-2.2","name":"x","creationInfo":{"created":"2024-01-01T00:00:00Z",'
+            b'"creators":["Tool: syft"]},"packages":[{"SPDXID":"SPDXRef-1","name":"busybox",'
+            b'"versionInfo":"1.36.1-r2","licenseConcluded":"GPL-2.0-only","externalRefs":[{'
+            b'"referenceCategory":"PACKAGE_MANAGER","referenceType":"purl",'
+            b'"referenceLocator":"pkg:apk/alpine/busybox@1.36.1-r2?arch=x86_64"}]}]}')
+    for name, mode, doc in [
+        ("simple-signing", 0, payload), ("dsse", 1, envelope), ("attestation", 2, envelope),
+        ("provenance", 6, statement), ("sbom", 7, sbom), ("pretty", 9, envelope),
+        ("tag", 10, f"sha256-{hexd}.sig".encode()),
+    ]:
+        write("supply", name, bytes([mode]) + doc)
+
+
 if __name__ == "__main__":
     shutil.rmtree(SEEDS, ignore_errors=True)
     references()
@@ -183,6 +210,7 @@ if __name__ == "__main__":
     manifests()
     layers()
     merges()
+    supplies()
     for d in sorted(SEEDS.iterdir()):
         files = list(d.iterdir())
         print(f"{d.name}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")

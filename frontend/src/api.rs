@@ -7,7 +7,8 @@ use lading_shared::Repository;
 use lading_shared::api::{
     API_REVISION, ApiError, CREDENTIALS_HEADER, CatalogQuery, CatalogResponse, ErrorKind,
     HEALTH_PATH, HUB_CREDENTIALS_HEADER, Health, IMAGE_PATH, ImageQuery, ImageResponse,
-    REVISION_PARAM, TagsResponse,
+    REFERRERS_PATH, REVISION_PARAM, ReferrersQuery, ReferrersResponse, TagsResponse, VERIFY_PATH,
+    VerifyQuery, VerifyResponse,
 };
 use lading_shared::layer::{FILE_PATH, FilePreview, ListingEvent};
 use serde::de::DeserializeOwned;
@@ -26,6 +27,51 @@ pub async fn fetch_image(
     credentials: Option<String>,
 ) -> Result<ImageResponse, ApiError> {
     get_json(&api_url(IMAGE_PATH, query), credentials).await
+}
+
+/// `GET /api/referrers`: what refers to (or is filed beside) the manifest `query` names.
+pub async fn fetch_referrers(
+    query: &ReferrersQuery,
+    credentials: Option<String>,
+) -> Result<ReferrersResponse, ApiError> {
+    get_json(&api_url(REFERRERS_PATH, query), credentials).await
+}
+
+/// `POST /api/verify` with the PEM public key as the body: the proxy checks the signature
+/// manifest `query.signature` against the image `query.reference` with that key.
+pub async fn verify_signature(
+    query: &VerifyQuery,
+    key: String,
+    credentials: Option<String>,
+) -> Result<VerifyResponse, ApiError> {
+    let mut request = Request::post(&revised(&api_url(VERIFY_PATH, query)))
+        .header("accept", "application/json")
+        .header("content-type", "text/plain");
+    if let Some(credentials) = credentials {
+        request = request.header(CREDENTIALS_HEADER, &credentials);
+    }
+    let response = request
+        .body(key)
+        .map_err(|e| {
+            local_error(
+                ErrorKind::BadRequest,
+                format!("The key could not be sent: {e}"),
+            )
+        })?
+        .send()
+        .await
+        .map_err(|e| {
+            local_error(
+                ErrorKind::Unreachable,
+                format!("The Lading server could not be reached ({e}). Is it still running?"),
+            )
+        })?;
+    let status = response.status();
+    let body = response.text().await.map_err(|e| cut_off(&e))?;
+    if response.ok() {
+        return serde_json::from_str(&body).map_err(|e| mismatch(&e));
+    }
+    Err(error_from_body(status, &body))
 }
 
 /// `GET /api/health`: the version and which registries this Lading may reach.

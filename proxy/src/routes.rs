@@ -12,12 +12,16 @@ mod health;
 mod image;
 mod json;
 mod layer;
+mod referrers;
 mod tags;
+mod verify;
 
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Router, middleware};
-use lading_shared::api::{CATALOG_PATH, HEALTH_PATH, IMAGE_PATH, TAGS_PATH};
+use lading_shared::api::{
+    CATALOG_PATH, HEALTH_PATH, IMAGE_PATH, REFERRERS_PATH, TAGS_PATH, VERIFY_PATH,
+};
 use lading_shared::layer::{BLOB_PATH, EXPORT_PATH};
 use tower::ServiceBuilder;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
@@ -44,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .route(IMAGE_PATH, get(image::get_image))
         .route(TAGS_PATH, get(tags::list_tags))
         .route(CATALOG_PATH, get(catalog::list_catalog))
+        .route(REFERRERS_PATH, get(referrers::list_referrers))
+        .route(VERIFY_PATH, post(verify::verify_signature))
         .route(lading_shared::layer::LAYER_PATH, get(layer::list_layer))
         .route(lading_shared::layer::MERGED_PATH, get(layer::list_merged))
         // Downloads also take a posted form: a link cannot carry the credentials header.

@@ -12,15 +12,24 @@ use crate::reference::{Reference, Repository};
 mod credentials;
 mod errors;
 mod exchange;
+mod referrers;
 mod registry;
+mod verify;
 
 pub use credentials::{BasicCredentials, CredentialsError};
 pub use errors::{ApiError, ErrorCode, ErrorKind, RegistryError, parse_registry_errors};
 pub use exchange::{Exchange, ExchangePurpose, Header, MAX_ERROR_BODY_CHARS};
+pub use referrers::{
+    REFERRERS_PATH, Referrer, ReferrerSource, ReferrersApi, ReferrersQuery, ReferrersResponse,
+};
 pub use registry::{
     CATALOG_PATH, CachedKind, CachedRead, CatalogEntry, CatalogQuery, CatalogResponse,
     CatalogSource, HUB_CREDENTIALS_HEADER, PullRateLimit, RegistryNotes, TagDetail,
     TagDetailSource, TagImage,
+};
+pub use verify::{
+    KeySummary, MAX_VERIFY_KEY_BYTES, SignatureCheck, VERIFY_PATH, VerifyQuery, VerifyResponse,
+    outcome as verify_outcome,
 };
 
 /// `GET /api/health` → [`Health`]: the version and which registries this instance may reach.

@@ -24,6 +24,7 @@ pub mod platform;
 pub mod reference;
 pub mod reproduce;
 mod serde_util;
+pub mod supply;
 
 pub use config::{ContainerConfig, History, HistoryRow, ImageConfig, clean_command, history_rows};
 pub use descriptor::Descriptor;

@@ -28,6 +28,7 @@ pub mod nginx;
 mod probe;
 mod process;
 mod pusher;
+mod referrers_registry;
 mod registry;
 mod scripted;
 mod server;
@@ -45,6 +46,7 @@ pub use faults::{
 pub use jwt::{Access, EXPIRED_BY_SECS};
 pub use lading::LadingProcess;
 pub use pusher::Pusher;
+pub use referrers_registry::{ReferrersMode, ReferrersRegistry, ServedApi};
 pub use registry::{HTPASSWD_REALM, REGISTRY_BIN, Registry};
 pub use scripted::{Canned, FOREIGN_HOST, JUNK_DIGEST, NextLink, ScriptedRegistry, TagScript};
 pub use server::BackgroundServer;

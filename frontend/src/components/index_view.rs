@@ -56,6 +56,8 @@ pub fn IndexView(
 struct OtherEntry {
     kind: &'static str,
     descriptor: Descriptor,
+    /// An attestation's `vnd.docker.reference.digest`: an image this index does not list.
+    describes: Option<Digest>,
 }
 
 /// Platform rows (each with its attestations) and everything else, in index order.
@@ -73,6 +75,7 @@ fn split_entries(
     let mut others = Vec::new();
     for entry in &entries {
         let descriptor = entry.descriptor.clone();
+        let mut describes = None;
         let kind = match &entry.kind {
             EntryKind::Platform => {
                 rows.push(PlatformRow {
@@ -87,11 +90,18 @@ fn split_entries(
                 continue;
             }
             EntryKind::Attestation { of: Some(of) } if platform_digests.contains(&of) => continue,
-            EntryKind::Attestation { .. } => "attestation",
+            EntryKind::Attestation { of } => {
+                describes = of.clone();
+                "attestation"
+            }
             EntryKind::Index => "index",
             EntryKind::Other => "other",
         };
-        others.push(OtherEntry { kind, descriptor });
+        others.push(OtherEntry {
+            kind,
+            descriptor,
+            describes,
+        });
     }
     (rows, others)
 }
@@ -107,7 +117,7 @@ fn summary_of(children: &[ChildSummary], descriptor: &Descriptor) -> Option<Chil
 fn OtherEntries(reference: Reference, entries: Vec<OtherEntry>) -> impl IntoView {
     let rows = entries
         .into_iter()
-        .map(|OtherEntry { kind, descriptor }| {
+        .map(|OtherEntry { kind, descriptor, describes }| {
             let href = platform_href(&reference, &descriptor.digest);
             let platform = descriptor
                 .platform
@@ -122,7 +132,15 @@ fn OtherEntries(reference: Reference, entries: Vec<OtherEntry>) -> impl IntoView
                 <tr>
                     <td><span class=format!("badge badge-{kind}")>{kind}</span></td>
                     <td class="small">{what}</td>
-                    <td class="small">{platform}</td>
+                    <td class="small">
+                        {platform}
+                        {describes.map(|d| view! {
+                            <span class="muted" data-testid="attestation-describes">
+                                " for " <DigestLabel digest=d.clone() href=image_href(&reference.pinned(&d)) />
+                                " (not in this index)"
+                            </span>
+                        })}
+                    </td>
                     <td class="num">{human_size(descriptor.size)}</td>
                     <td><DigestLabel digest=descriptor.digest href=href /></td>
                 </tr>

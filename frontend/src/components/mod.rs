@@ -44,6 +44,8 @@ pub mod requests_panel;
 pub mod schema1_view;
 pub mod sequence_diagram;
 pub mod sign_in;
+pub mod supply_chain;
+pub mod supply_tags;
 pub mod tag_list;
 pub mod tag_table;
 pub mod virtual_list;

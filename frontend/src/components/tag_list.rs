@@ -6,6 +6,7 @@
 
 use crate::components::count_filter::{CountAndFilter, Noun};
 use crate::components::link::Link;
+use crate::components::supply_tags::{SupplyTags, marks, split_tags};
 use crate::components::virtual_list::{VirtualOptions, VirtualRows};
 use lading_shared::api::{SkippedTag, TagDetail};
 use lading_shared::{Reference, Repository};
@@ -69,10 +70,19 @@ pub fn TagList(
     #[prop(optional)]
     details: Vec<TagDetail>,
 ) -> impl IntoView {
+    // Signature and attestation tags are not images: kept out of the list, behind a toggle.
+    let (tags, paperwork) = split_tags(tags);
     let total = tags.len();
     let tags = StoredValue::new(tags);
     let table = !details.is_empty();
-    let facts = TagFacts::new(repository.clone(), details);
+    let mut facts = TagFacts::new(repository.clone(), details);
+    facts.marks = marks(&paperwork);
+    let empty_text = match paperwork.is_empty() {
+        true => "This repository has no tags.",
+        false => "This repository has only signature and attestation tags.",
+    };
+    let supply = (!paperwork.is_empty())
+        .then(|| view! { <SupplyTags repository=repository.clone() paperwork /> });
     let dates = StoredValue::new(facts.dates());
     let dated = dates.with_value(|d| !d.is_empty());
     let facts = StoredValue::new(facts);
@@ -121,12 +131,13 @@ pub fn TagList(
                 </select>
             </label>
         </div>
+        {supply}
         {match table {
             true => view! { <TagTable facts list /> }.into_any(),
             false => view! { <TagGrid repository list /> }.into_any(),
         }}
         <Show when=move || list.len() == 0>
-            <p class="muted">{move || if total == 0 { "This repository has no tags." } else { "No tag matches the filter." }}</p>
+            <p class="muted">{move || if total == 0 { empty_text } else { "No tag matches the filter." }}</p>
         </Show>
         {(!skipped.is_empty()).then(|| view! { <SkippedNote skipped skipped_count /> })}
     }

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use crate::components::link::Link;
 use crate::components::platform_context::platform_href;
+use crate::components::supply_tags::{Marks, SupplyBadges};
 use crate::components::tag_list::TagRange;
 use crate::components::virtual_list::{VirtualOptions, VirtualRows};
 use crate::format::{format_created, human_size};
@@ -28,6 +29,8 @@ pub struct TagFacts {
     /// "Pushed" when any tag has a push date, else "Created".
     pub date_heading: &'static str,
     pub has_platforms: bool,
+    /// What cosign's tags say about each digest (`signed`, `attested`).
+    pub marks: HashMap<Digest, Marks>,
 }
 
 impl TagFacts {
@@ -43,6 +46,7 @@ impl TagFacts {
             details,
             date_heading,
             has_platforms,
+            marks: HashMap::new(),
         }
     }
 
@@ -146,6 +150,11 @@ fn TagRows(
         }
     };
     let (date_text, date_title, stamp) = date_cell(&detail, now);
+    let badges = detail
+        .digest
+        .as_ref()
+        .and_then(|d| facts.with_value(|f| f.marks.get(d).copied()))
+        .map(|marks| view! { <SupplyBadges marks /> });
     let images = detail.images.clone();
     let count = images.len();
     let toggle = (count > 0).then(|| {
@@ -178,7 +187,7 @@ fn TagRows(
     view! {
         <tbody class="tag-rows" data-vrow=key>
             <tr data-testid="tag-item">
-                <td data-label="Tag" class="tag-name"><Link href=href>{tag.clone()}</Link></td>
+                <td data-label="Tag" class="tag-name"><Link href=href>{tag.clone()}</Link>{badges}</td>
                 <td data-label=facts.with_value(|f| f.date_heading)>
                     <time datetime=stamp title=date_title data-testid="tag-date">{date_text}</time>
                 </td>

@@ -23,6 +23,7 @@ use crate::components::reference_form::take_paste_notes;
 use crate::components::registry_notes::RegistryNotesView;
 use crate::components::reproduce_panel::image_choices;
 use crate::components::schema1_view::Schema1View;
+use crate::components::supply_chain::SupplyChain;
 use crate::credentials::Credentials;
 use crate::links::image_href;
 use crate::pages::set_title;
@@ -189,6 +190,19 @@ fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl I
         image_id,
         index,
     };
+    // Referrers are asked for once the image is shown; schema 1 cannot be referred to.
+    let supply = match &manifest {
+        Manifest::Index(index) => {
+            let platforms = index
+                .manifests
+                .iter()
+                .filter_map(|m| Some((m.digest.clone(), m.platform.as_ref()?.to_string())))
+                .collect();
+            Some(view! { <SupplyChain reference=pinned.clone() platforms /> })
+        }
+        Manifest::Image(_) => Some(view! { <SupplyChain reference=pinned.clone() /> }),
+        Manifest::Schema1(_) => None,
+    };
     let body = match manifest {
         Manifest::Index(index) => view! { <IndexView reference index children /> }.into_any(),
         Manifest::Image(manifest) => {
@@ -202,6 +216,7 @@ fn ImageBody(input: String, pasted: Vec<String>, image: ImageResponse) -> impl I
         <RegistryNotesView notes=registry_notes registry />
         <FlowPanels subject trace choices />
         {body}
+        {supply}
         <RawJson documents />
     }
 }

@@ -18,6 +18,7 @@ pub mod image;
 pub mod manifests;
 pub mod missing;
 pub mod rate_limit;
+pub mod referrers;
 pub mod retry;
 pub mod single_flight;
 pub mod stream;

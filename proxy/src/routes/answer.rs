@@ -105,3 +105,21 @@ pub async fn answer_json_kept<T: Serialize + Traced>(
     }
     Ok(caching.conditional.stamp(response, caching.audience, whole))
 }
+
+/// The start of the routes that read one named manifest (image, referrers, verify): the
+/// reference parsed and a session opened for its repository (which asks the registry
+/// nothing; it says whose answer this will be).
+pub async fn open_named(
+    upstream: &std::sync::Arc<crate::registry::Upstream>,
+    named: &str,
+    credentials: Option<crate::registry::credentials::Credentials>,
+    trace: &Trace,
+) -> Result<(lading_shared::Reference, crate::registry::Session), Failure> {
+    let reference = lading_shared::Reference::parse(named).map_err(|e| trace.fail(e.into()))?;
+    let repository = reference.repository();
+    let session =
+        crate::registry::Session::for_repository(upstream, &repository, credentials, trace)
+            .await
+            .map_err(|e| trace.fail(e))?;
+    Ok((reference, session))
+}

@@ -3,17 +3,15 @@
 
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use lading_shared::Reference;
 use lading_shared::api::{IMAGE_PATH, ImageQuery};
 
-use super::answer::{Caching, answer_json_kept};
+use super::answer::{Caching, answer_json_kept, open_named};
 use super::answer_cache::AnswerKey;
 use super::cacheable::{Audience, Completeness, Conditional};
 use crate::AppState;
 use crate::error::Failure;
 use crate::extract::{ApiQuery, BrowserCredentials};
 use crate::limits::budget::{LISTING_MEMORY, Reservation};
-use crate::registry::Session;
 use crate::trace::Trace;
 
 pub async fn get_image(
@@ -24,13 +22,10 @@ pub async fn get_image(
     ApiQuery(query): ApiQuery<ImageQuery>,
 ) -> Result<Response, Failure> {
     let trace = Trace::default();
-    let reference = Reference::parse(&query.reference).map_err(|e| trace.fail(e.into()))?;
+    let (reference, session) =
+        open_named(&state.upstream, &query.reference, credentials, &trace).await?;
     let registry = reference.registry.clone();
     let repository = reference.repository();
-    // Opening a session asks the registry nothing; it says whose answer this will be.
-    let session = Session::for_repository(&state.upstream, &repository, credentials, &trace)
-        .await
-        .map_err(|e| trace.fail(e))?;
     if let Some(held) = conditional.held_in(&session, &repository.repository) {
         return Ok(held);
     }

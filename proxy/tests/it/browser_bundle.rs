@@ -15,9 +15,11 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 /// A ceiling for wasm + JS + CSS as transferred, so the app cannot grow unnoticed. The
-/// issue's goal is 300 KB; the app is ~509 KB with brotli today (bench/RESULTS.md, section
-/// `bundle`, says where the bytes go). Lower this with every cut; never raise it quietly.
-const BUDGET_BYTES: u64 = 530_000;
+/// issue's goal is 300 KB; the app was ~509 KB with brotli after issue 11 (bench/RESULTS.md,
+/// section `bundle`, says where the bytes go) and ~537 KB with issue 12's supply-chain
+/// section, tag paperwork and verify control (raised for them, said in the closing note).
+/// Lower this with every cut; never raise it quietly.
+const BUDGET_BYTES: u64 = 545_000;
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 fn dist() -> PathBuf {

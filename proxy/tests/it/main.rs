@@ -16,6 +16,7 @@ mod browser_lists;
 mod browser_look;
 mod browser_registries;
 mod browser_reproduce;
+mod browser_supply;
 mod browser_walk;
 mod caching;
 mod credentials;
@@ -35,6 +36,7 @@ mod layer_smoke;
 mod limits;
 mod limits_sizes;
 mod limits_time;
+mod referrers;
 mod registries;
 mod registry_auth;
 mod registry_lists;
@@ -49,6 +51,7 @@ mod ssrf_paths;
 mod ssrf_targets;
 mod tls;
 mod trace_purpose;
+mod verify;
 
 /// The binary the attacks run against: this build's `lading`, or the one named by
 /// `LADING_ATTACK_BIN` (to replay them against an older build and watch them succeed).

@@ -72,6 +72,8 @@ pub enum ExchangePurpose {
     HubApi,
     /// A registry's own REST API beside the registry protocol (Quay, Harbor): tag dates.
     RegistryApi,
+    /// `GET /v2/…/referrers/<digest>`, one page, or a look-up of a referrers or cosign tag.
+    Referrers,
     /// Anything else.
     #[default]
     Other,
@@ -96,6 +98,7 @@ impl ExchangePurpose {
             ExchangePurpose::HubSignIn => "Hub sign-in",
             ExchangePurpose::HubApi => "Hub API",
             ExchangePurpose::RegistryApi => "registry REST API",
+            ExchangePurpose::Referrers => "referrers",
             ExchangePurpose::Other => "other",
         }
     }
