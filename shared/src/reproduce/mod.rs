@@ -23,6 +23,7 @@ pub mod mermaid;
 pub mod postman;
 pub mod python;
 mod query;
+pub(crate) use query::percent_decode_with;
 pub mod sh;
 #[cfg(test)]
 mod test_support;

@@ -18,8 +18,9 @@ pub(crate) fn query_pairs(url: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `%XX` and `+` decoded; invalid escapes kept as written; invalid UTF-8 replaced.
-fn percent_decode(text: &str) -> String {
+/// `%XX` decoded (and `+` as a space in a form-encoded query, never in a purl, where it is
+/// literal); invalid escapes kept as written; invalid UTF-8 replaced.
+pub(crate) fn percent_decode_with(text: &str, plus_is_space: bool) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -33,7 +34,7 @@ fn percent_decode(text: &str) -> String {
                 out.push(byte);
                 i += 3;
             }
-            (b'+', _) => {
+            (b'+', _) if plus_is_space => {
                 out.push(b' ');
                 i += 1;
             }
@@ -44,6 +45,10 @@ fn percent_decode(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+fn percent_decode(text: &str) -> String {
+    percent_decode_with(text, true)
 }
 
 /// Every value of `key` in `url`'s query, in order.

@@ -87,27 +87,9 @@ pub fn purl_image_reference(text: &str) -> Option<String> {
     Reference::parse(&name).ok().map(|r| r.to_string())
 }
 
-/// Decodes `%XX` escapes; a malformed escape is kept as written.
+/// Decodes `%XX` escapes (`+` is literal in a purl); a malformed escape is kept as written.
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::reproduce::percent_decode_with(text, false)
 }
 
 #[cfg(test)]
